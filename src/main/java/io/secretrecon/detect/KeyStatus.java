@@ -1,0 +1,32 @@
+package io.secretrecon.detect;
+
+/**
+ * Per-fingerprint bookkeeping next to the MapState of secret names. Its presence means the
+ * fingerprint has state; it is cleared with the rest once no window can use the key any more.
+ */
+public class KeyStatus {
+
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** The detector has run its agenda through this event time. */
+    public long processedThrough = NONE;
+    /** Time of the last applied event, or NONE when no applied event is kept. */
+    public long lastEventTime = NONE;
+    /** Number of names in the MapState. */
+    public int nameCount;
+
+    // continuous mode: the open episode, if any
+    public boolean episodeOpen;
+    public long openedAt = NONE;
+    public int revision;
+    public long lastEmission = NONE;
+    /** A name the last emitted revision did not have joined the episode. */
+    public boolean changed;
+    public long revisionDueAt = NONE;
+    public Tally episode;
+
+    /** Which incarnation of the operator counted this key in the active-fingerprints gauge. */
+    public long gaugeEpoch;
+
+    public KeyStatus() {}
+}

@@ -1,0 +1,276 @@
+package io.secretrecon.detect;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.secretrecon.alert.Alert;
+import io.secretrecon.event.DeadLetter;
+import io.secretrecon.event.EventTimes;
+import io.secretrecon.pipeline.OutputTags;
+import io.secretrecon.rule.Fingerprint;
+import io.secretrecon.rule.SecretGet;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The keyed detector: per fingerprint, a MapState from secret name to its {@link SecretTrail}, a
+ * MapState of pending events by event time ({@code continuous} mode) and a {@link KeyStatus}.
+ * It only moves data between Flink and the mode's {@link Detector}; late events (at or behind the
+ * watermark) go to the dead-letter side output with reason {@code late}.
+ *
+ * <p>State names are part of the savepoint format: a layout change gets a new versioned name.
+ */
+public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, SecretGet, Alert> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String SECRET_NAMES_STATE = "secret-names-v1";
+    public static final String PENDING_STATE = "pending-secret-gets-v1";
+    public static final String STATUS_STATE = "fingerprint-status-v1";
+
+    public static final String METRIC_LATE = "lateEvents";
+    public static final String METRIC_ALERTS = "alertsEmitted";
+    public static final String METRIC_ACTIVE = "activeFingerprints";
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final Detector detector;
+
+    private transient FlinkFingerprintState state;
+    private transient Counter late;
+    private transient Counter alerts;
+    private transient long activeFingerprints;
+    private transient long gaugeEpoch;
+    private transient LongCounter lateTotal;
+    private transient LongCounter alertsTotal;
+
+    public SecretBurstDetector(DetectorSettings settings) {
+        this(Detector.create(settings, Detector.WallClock.system()));
+    }
+
+    SecretBurstDetector(Detector detector) {
+        this.detector = detector;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        MapState<String, SecretTrail> names = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(SECRET_NAMES_STATE, Types.STRING, TypeInformation.of(SecretTrail.class)));
+        MapState<Long, Sighting[]> pending = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(PENDING_STATE, Types.LONG, TypeInformation.of(Sighting[].class)));
+        ValueState<KeyStatus> status = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(STATUS_STATE, TypeInformation.of(KeyStatus.class)));
+        state = new FlinkFingerprintState(names, pending, status);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        late = metrics.counter(METRIC_LATE);
+        alerts = metrics.counter(METRIC_ALERTS);
+        metrics.gauge(METRIC_ACTIVE, () -> activeFingerprints);
+        gaugeEpoch = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        lateTotal = new LongCounter();
+        alertsTotal = new LongCounter();
+        getRuntimeContext().addAccumulator("late", lateTotal);
+        getRuntimeContext().addAccumulator("alerts", alertsTotal);
+    }
+
+    @Override
+    public void processElement(SecretGet event, Context ctx, Collector<Alert> out) throws Exception {
+        if (event.timestamp <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            lateTotal.add(1);
+            ctx.output(OutputTags.DEAD_LETTERS, lateDeadLetter(event, ctx.timerService().currentWatermark()));
+            return;
+        }
+        state.bind(ctx.timerService(), out);
+        detector.onEvent(state, event);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        state.bind(ctx.timerService(), out);
+        detector.onTimer(state, ctx.getCurrentKey(), timestamp, ctx.timerService().currentWatermark());
+    }
+
+    private static DeadLetter lateDeadLetter(SecretGet g, long watermark) {
+        // The original record is gone by now; the entry carries the rule's view of the event.
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator j = JSON.createGenerator(w)) {
+            j.writeStartObject();
+            j.writeStringField("@timestamp", EventTimes.format(g.timestamp));
+            j.writeStringField("user.name", g.userName);
+            j.writeStringField("kubernetes.audit.user.username", g.auditUserName);
+            j.writeStringField("source.ip", g.sourceIp);
+            j.writeStringField("user_agent.original", g.userAgent);
+            j.writeStringField("kubernetes.audit.objectRef.name", g.secretName);
+            j.writeStringField("kubernetes.audit.auditID", g.auditId);
+            j.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String detail = "event time " + EventTimes.format(g.timestamp) + " is not after the watermark "
+                + EventTimes.format(watermark);
+        return new DeadLetter("late", detail, g.origin, -1, w.toString(), false);
+    }
+
+    /** {@link FingerprintState} over this function's Flink state, bound to the current call. */
+    private final class FlinkFingerprintState implements FingerprintState {
+        private final MapState<String, SecretTrail> names;
+        private final MapState<Long, Sighting[]> pending;
+        private final ValueState<KeyStatus> status;
+        private TimerService timers;
+        private Collector<Alert> out;
+
+        FlinkFingerprintState(MapState<String, SecretTrail> names, MapState<Long, Sighting[]> pending,
+                ValueState<KeyStatus> status) {
+            this.names = names;
+            this.pending = pending;
+            this.status = status;
+        }
+
+        void bind(TimerService timers, Collector<Alert> out) {
+            this.timers = timers;
+            this.out = out;
+        }
+
+        @Override
+        public KeyStatus status() {
+            return call(status::value);
+        }
+
+        @Override
+        public void status(KeyStatus s) {
+            run(() -> {
+                if (s == null) {
+                    KeyStatus current = status.value();
+                    if (current != null && current.gaugeEpoch == gaugeEpoch) {
+                        activeFingerprints--;
+                    }
+                    status.clear();
+                } else {
+                    if (s.gaugeEpoch != gaugeEpoch) {
+                        s.gaugeEpoch = gaugeEpoch;
+                        activeFingerprints++;
+                    }
+                    status.update(s);
+                }
+            });
+        }
+
+        @Override
+        public SecretTrail trail(String secretName) {
+            return call(() -> names.get(secretName));
+        }
+
+        @Override
+        public boolean hasTrail(String secretName) {
+            return call(() -> names.contains(secretName));
+        }
+
+        @Override
+        public void putTrail(String secretName, SecretTrail trail) {
+            run(() -> names.put(secretName, trail));
+        }
+
+        @Override
+        public void removeTrail(String secretName) {
+            run(() -> names.remove(secretName));
+        }
+
+        @Override
+        public Iterable<Map.Entry<String, SecretTrail>> trails() {
+            return call(names::entries);
+        }
+
+        @Override
+        public Iterable<String> secretNames() {
+            return call(names::keys);
+        }
+
+        @Override
+        public void clearTrails() {
+            names.clear();
+        }
+
+        @Override
+        public Sighting[] pending(long time) {
+            return call(() -> pending.get(time));
+        }
+
+        @Override
+        public void putPending(long time, Sighting[] sightings) {
+            run(() -> pending.put(time, sightings));
+        }
+
+        @Override
+        public void removePending(long time) {
+            run(() -> pending.remove(time));
+        }
+
+        @Override
+        public Iterable<Long> pendingTimes() {
+            return call(pending::keys);
+        }
+
+        @Override
+        public boolean hasPending() {
+            return !call(pending::isEmpty);
+        }
+
+        @Override
+        public void registerTimer(long time) {
+            timers.registerEventTimeTimer(time);
+        }
+
+        @Override
+        public void deleteTimer(long time) {
+            timers.deleteEventTimeTimer(time);
+        }
+
+        @Override
+        public void emit(Alert alert) {
+            alerts.inc();
+            alertsTotal.add(1);
+            out.collect(alert);
+        }
+    }
+
+    private interface StateCall<T> {
+        T call() throws Exception;
+    }
+
+    private interface StateRun {
+        void run() throws Exception;
+    }
+
+    private static <T> T call(StateCall<T> c) {
+        try {
+            return c.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("state access failed", e);
+        }
+    }
+
+    private static void run(StateRun r) {
+        call(() -> {
+            r.run();
+            return null;
+        });
+    }
+}

@@ -1,0 +1,79 @@
+package io.secretrecon.pipeline;
+
+import io.secretrecon.alert.Alert;
+import io.secretrecon.config.JobSettings;
+import io.secretrecon.detect.SecretBurstDetector;
+import io.secretrecon.event.DeadLetter;
+import io.secretrecon.event.ParsedRecord;
+import io.secretrecon.rule.Fingerprint;
+import io.secretrecon.rule.SecretGet;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The topology, and the one seam between production and tests: it takes any source of
+ * {@link ParsedRecord}s and returns the alert and dead-letter streams, to which the caller
+ * attaches sinks. {@code SecretReconJob} passes Kafka or file sources and real sinks; tests pass
+ * bounded sources and collecting sinks and run this very topology.
+ *
+ * <pre>
+ * source (parse) --watermarks--> secret-get-filter --keyBy(fingerprint)--> secret-burst-detector --> alerts
+ *                                       '--> dead letters (malformed)            '--> dead letters (late)
+ * </pre>
+ *
+ * Watermarks are assigned at the source, per split or partition, from every well-formed record,
+ * before the rule's filter: event time advances with the whole stream.
+ */
+public final class SecretReconPipeline {
+
+    private SecretReconPipeline() {}
+
+    /** The topology's two outputs. */
+    public static final class Outputs {
+        private final DataStream<Alert> alerts;
+        private final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+            this.alerts = alerts;
+            this.deadLetters = deadLetters;
+        }
+
+        public DataStream<Alert> alerts() {
+            return alerts;
+        }
+
+        public DataStream<DeadLetter> deadLetters() {
+            return deadLetters;
+        }
+    }
+
+    public static Outputs build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, JobSettings settings) {
+        WatermarkStrategy<ParsedRecord> watermarks = WatermarkStrategy
+                .<ParsedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withIdleness(settings.idleness())
+                .withTimestampAssigner((record, previous) -> record.eventTime());
+
+        DataStream<ParsedRecord> records = env
+                .fromSource(source, watermarks, Operators.SOURCE_NAME, TypeInformation.of(ParsedRecord.class))
+                .uid(Operators.SOURCE_UID);
+
+        SingleOutputStreamOperator<SecretGet> kept = records
+                .process(new SecretGetFilter(settings.rule()), TypeInformation.of(SecretGet.class))
+                .uid(Operators.FILTER_UID)
+                .name(Operators.FILTER_NAME);
+
+        SingleOutputStreamOperator<Alert> alerts = kept
+                .keyBy(SecretGet::fingerprint, TypeInformation.of(Fingerprint.class))
+                .process(new SecretBurstDetector(settings.detector()), TypeInformation.of(Alert.class))
+                .uid(Operators.DETECTOR_UID)
+                .name(Operators.DETECTOR_NAME);
+
+        DataStream<DeadLetter> deadLetters = kept.getSideOutput(OutputTags.DEAD_LETTERS)
+                .union(alerts.getSideOutput(OutputTags.DEAD_LETTERS));
+        return new Outputs(alerts, deadLetters);
+    }
+}

@@ -1,0 +1,72 @@
+package io.secretrecon.rule;
+
+import io.secretrecon.event.IpAddresses;
+
+import java.io.Serializable;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The rule's constants: its exclusion lists, the secret-name pattern and the source-ip mode. */
+public final class RuleSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final List<String> DEFAULT_EXCLUDED_SOURCE_IPS = List.of("127.0.0.1", "::1");
+    public static final List<String> DEFAULT_EXCLUDED_USER_NAMES =
+            List.of("system:kube-controller-manager", "system:kube-scheduler");
+    public static final String DEFAULT_EXCLUDED_SECRET_NAME_PATTERN = "sh.helm.release.*";
+    public static final List<String> DEFAULT_EXCLUDED_AUDIT_USERNAMES = List.of(
+            "system:serviceaccount:flux-system:kustomize-controller",
+            "system:serviceaccount:flux-system:helm-controller",
+            "system:serviceaccount:flux-system:source-controller",
+            "system:serviceaccount:security:trivy-operator");
+
+    private final Set<String> excludedSourceIps;
+    private final Set<String> excludedUserNames;
+    private final LikePattern excludedSecretNamePattern;
+    private final Set<String> excludedAuditUsernames;
+    private final SourceIpMode sourceIpMode;
+
+    /**
+     * @param excludedSourceIps IP literals in any form; compared in canonical form
+     * @throws IllegalArgumentException if an excluded source IP is not an IP literal
+     */
+    public RuleSettings(List<String> excludedSourceIps, List<String> excludedUserNames, String excludedSecretNamePattern,
+            List<String> excludedAuditUsernames, SourceIpMode sourceIpMode) {
+        Set<String> ips = new LinkedHashSet<>();
+        for (String ip : excludedSourceIps) {
+            ips.add(IpAddresses.canonical(ip));
+        }
+        this.excludedSourceIps = Set.copyOf(ips);
+        this.excludedUserNames = Set.copyOf(excludedUserNames);
+        this.excludedSecretNamePattern = new LikePattern(excludedSecretNamePattern);
+        this.excludedAuditUsernames = Set.copyOf(excludedAuditUsernames);
+        this.sourceIpMode = sourceIpMode;
+    }
+
+    public static RuleSettings defaults() {
+        return new RuleSettings(DEFAULT_EXCLUDED_SOURCE_IPS, DEFAULT_EXCLUDED_USER_NAMES,
+                DEFAULT_EXCLUDED_SECRET_NAME_PATTERN, DEFAULT_EXCLUDED_AUDIT_USERNAMES, SourceIpMode.REMOTE);
+    }
+
+    public Set<String> excludedSourceIps() {
+        return excludedSourceIps;
+    }
+
+    public Set<String> excludedUserNames() {
+        return excludedUserNames;
+    }
+
+    public LikePattern excludedSecretNamePattern() {
+        return excludedSecretNamePattern;
+    }
+
+    public Set<String> excludedAuditUsernames() {
+        return excludedAuditUsernames;
+    }
+
+    public SourceIpMode sourceIpMode() {
+        return sourceIpMode;
+    }
+}
