@@ -1,0 +1,160 @@
+package io.secretrecon.detect;
+
+import io.secretrecon.rule.SecretGet;
+import io.secretrecon.testutil.SecretGets;
+import io.secretrecon.testutil.AlertDocuments;
+import io.secretrecon.testutil.ReferenceDetector;
+import io.secretrecon.testutil.ReferenceDetector.Kept;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static io.secretrecon.testutil.SecretGets.T0;
+import static io.secretrecon.testutil.SecretGets.secretGet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Random scenarios, dense in the edge cases (equal times, events exactly a lookback apart, bursts
+ * across window boundaries), through the real detector and through {@link ReferenceDetector}:
+ * the alerts must be identical, whether events come in time order with advancing watermarks
+ * (STREAMING) or in any order with one final watermark (a bounded input), and every key's state
+ * and timers must be gone at the end.
+ */
+class DetectorOracleTest {
+
+    static Stream<Arguments> scenarios() {
+        return Stream.iterate(1L, s -> s + 1).limit(150).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("scenarios")
+    void continuousModeMatchesTheReference(long seed) throws Exception {
+        Scenario s = new Scenario(seed);
+        DetectorSettings settings = new DetectorSettings(DetectionMode.CONTINUOUS, s.lookback, s.slide, s.offset,
+                s.threshold, s.updateInterval);
+        List<String> expected = ReferenceDetector.continuous(s.kept(), s.lookback.toMillis(), s.threshold,
+                s.updateInterval.toMillis());
+        assertThat(runStreaming(settings, s)).as("streaming, seed %d", seed).isEqualTo(expected);
+        assertThat(runBounded(settings, s)).as("bounded, seed %d", seed).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("scenarios")
+    void windowsModeMatchesTheReference(long seed) throws Exception {
+        Scenario s = new Scenario(seed);
+        DetectorSettings settings = new DetectorSettings(DetectionMode.WINDOWS, s.lookback, s.slide, s.offset,
+                s.threshold, s.updateInterval);
+        List<String> expected = ReferenceDetector.windows(s.kept(), s.lookback.toMillis(), s.slide.toMillis(),
+                s.offset.toMillis(), s.threshold);
+        assertThat(runStreaming(settings, s)).as("streaming, seed %d", seed).isEqualTo(expected);
+        assertThat(runBounded(settings, s)).as("bounded, seed %d", seed).isEqualTo(expected);
+    }
+
+    /** Events roughly in time order, up to {@code delay} out of order, watermarks trailing by it. */
+    private static List<String> runStreaming(DetectorSettings settings, Scenario s) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings)) {
+            List<SecretGet> events = new ArrayList<>(s.events);
+            events.sort(Comparator.comparingLong(e -> e.timestamp + s.random.nextInt((int) s.delay + 1)));
+            long watermark = Long.MIN_VALUE;
+            long maxSeen = Long.MIN_VALUE;
+            for (SecretGet e : events) {
+                assertThat(e.timestamp).as("the scenario never makes late events").isGreaterThan(watermark);
+                d.send(e);
+                maxSeen = Math.max(maxSeen, e.timestamp);
+                if (s.random.nextInt(3) == 0 && maxSeen - s.delay - 1 > watermark) {
+                    watermark = maxSeen - s.delay - 1;
+                    d.watermark(Instant.ofEpochMilli(watermark));
+                }
+            }
+            d.endOfInput();
+            assertThat(d.deadLetters()).isEmpty();
+            assertThat(d.stateEntries()).isZero();
+            assertThat(d.timers()).isZero();
+            return canonical(d);
+        }
+    }
+
+    /** Any order, nothing before the final watermark: what a bounded input gives. */
+    private static List<String> runBounded(DetectorSettings settings, Scenario s) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings)) {
+            List<SecretGet> events = new ArrayList<>(s.events);
+            Collections.shuffle(events, s.random);
+            events.forEach(e -> send(d, e));
+            d.endOfInput();
+            assertThat(d.stateEntries()).isZero();
+            return canonical(d);
+        }
+    }
+
+    private static void send(DetectorHarness d, SecretGet e) {
+        try {
+            d.send(e);
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static List<String> canonical(DetectorHarness d) {
+        List<String> out = new ArrayList<>();
+        d.alerts().forEach(a -> out.add(AlertDocuments.canonical(a)));
+        out.sort(null);
+        return out;
+    }
+
+    /** A random but reproducible set of secret GETs and detector settings. */
+    private static final class Scenario {
+        final Random random;
+        final Duration lookback;
+        final Duration slide;
+        final Duration offset;
+        final int threshold;
+        final Duration updateInterval;
+        final long delay;
+        final List<SecretGet> events = new ArrayList<>();
+
+        Scenario(long seed) {
+            random = new Random(seed);
+            lookback = Duration.ofSeconds(30 * (1 + random.nextInt(12)));
+            slide = Duration.ofSeconds(30 * (1 + random.nextInt(12)));
+            offset = Duration.ofSeconds(random.nextInt(4) * 15L);
+            threshold = 2 + random.nextInt(3);
+            updateInterval = Duration.ofSeconds(random.nextInt(5) * 30L);
+            delay = random.nextInt(3) * 5_000L;
+            String[] users = {"alice", "bob", "carol"};
+            int names = 2 + random.nextInt(7);
+            int n = 5 + random.nextInt(60);
+            long grid = 5_000L * (1 + random.nextInt(6)); // a coarse grid makes equal times and exact gaps common
+            long t = 0;
+            for (int i = 0; i < n; i++) {
+                t += random.nextInt(4) == 0 ? grid * random.nextInt(30) : grid * random.nextInt(3);
+                String user = users[random.nextInt(1 + random.nextInt(users.length))];
+                SecretGets.Builder b = secretGet(user, "s" + random.nextInt(names));
+                if (random.nextInt(4) == 0) {
+                    b.in("ns" + random.nextInt(3));
+                }
+                if (random.nextInt(5) == 0) {
+                    b.forbidden();
+                }
+                events.add(b.at(T0.plusMillis(t)));
+            }
+        }
+
+        List<Kept> kept() {
+            List<Kept> out = new ArrayList<>();
+            for (SecretGet e : events) {
+                out.add(new Kept(e.userName, e.auditUserName, e.sourceIp, e.userAgent, e.secretName, e.namespaces[0],
+                        e.decisions[0], e.auditId, e.timestamp));
+            }
+            return out;
+        }
+    }
+}
