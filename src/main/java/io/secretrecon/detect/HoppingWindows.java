@@ -4,7 +4,9 @@ package io.secretrecon.detect;
  * Window arithmetic of {@code windows} mode: windows {@code [k*slide + offset, ... + lookback)}
  * for every integer k. An event at t belongs to every window with {@code start <= t < end}.
  */
-final class HoppingWindows {
+final class HoppingWindows implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final long lookback;
     private final long slide;
