@@ -5,7 +5,6 @@ import io.secretrecon.config.JobSettings;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.runtime.jobmaster.JobResult;
@@ -32,19 +31,25 @@ public final class LocalRunner {
     private LocalRunner() {}
 
     public static void main(String[] args) throws Exception {
+        String confDir = System.getenv().getOrDefault("SECRET_RECON_CONF_DIR", "flink-conf");
         JobSettings settings;
+        Configuration conf;
+        StreamGraph graph;
         try {
             settings = SecretReconJob.loadSettings(args);
+            conf = Files.isRegularFile(Path.of(confDir, "config.yaml"))
+                    ? GlobalConfiguration.loadConfiguration(confDir)
+                    : new Configuration();
+            conf.addAll(SecretReconJob.jobConfiguration(settings));
+            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+            SecretReconJob.build(env, settings);
+            graph = env.getStreamGraph();
+            graph.setJobName(SecretReconJob.JOB_NAME);
         } catch (ConfigException e) {
             System.err.println("secret-recon: configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        String confDir = System.getenv().getOrDefault("SECRET_RECON_CONF_DIR", "flink-conf");
-        Configuration conf = Files.isRegularFile(Path.of(confDir, "config.yaml"))
-                ? GlobalConfiguration.loadConfiguration(confDir)
-                : new Configuration();
-        conf.addAll(SecretReconJob.jobConfiguration(settings));
         int parallelism = conf.get(CoreOptions.DEFAULT_PARALLELISM);
         int slots = Math.max(parallelism, conf.get(TaskManagerOptions.NUM_TASK_SLOTS));
 
@@ -58,10 +63,6 @@ public final class LocalRunner {
             cluster.start();
             System.err.println("secret-recon: Flink web UI at " + cluster.getRestAddress().get());
 
-            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-            SecretReconJob.build(env, settings);
-            StreamGraph graph = env.getStreamGraph();
-            graph.setJobName(SecretReconJob.JOB_NAME);
             var submitted = cluster.submitJob(graph).get();
             System.err.println("secret-recon: job " + submitted.getJobID() + " submitted");
             JobResult result = cluster.requestJobResult(submitted.getJobID()).get();

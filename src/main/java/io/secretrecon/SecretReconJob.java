@@ -7,6 +7,7 @@ import io.secretrecon.config.RawSettings;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.io.AuditFileFormat;
 import io.secretrecon.io.DeadLetterJson;
+import io.secretrecon.io.KafkaIo;
 import io.secretrecon.io.LineSink;
 import io.secretrecon.pipeline.Operators;
 import io.secretrecon.pipeline.SecretReconPipeline;
@@ -40,16 +41,16 @@ public final class SecretReconJob {
     private SecretReconJob() {}
 
     public static void main(String[] args) throws Exception {
-        JobSettings settings;
+        StreamExecutionEnvironment env;
         try {
-            settings = loadSettings(args);
+            JobSettings settings = loadSettings(args);
+            env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(settings));
+            build(env, settings);
         } catch (ConfigException e) {
             System.err.println("secret-recon: configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(settings));
-        build(env, settings);
         env.execute(JOB_NAME);
     }
 
@@ -97,30 +98,78 @@ public final class SecretReconJob {
         return conf;
     }
 
-    /** Builds the job's real sources and sinks around the pipeline. */
+    /**
+     * Builds the job's real sources and sinks around the pipeline.
+     *
+     * @throws ConfigException if the settings cannot work with the environment's Flink options
+     */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        checkExactlyOnce(env, settings);
         SecretReconPipeline.Outputs out = SecretReconPipeline.build(env, source(settings), settings);
 
         for (JobSettings.SinkType type : settings.sinkTypes()) {
             String label = type.name().toLowerCase(Locale.ROOT);
+            String uid = Operators.ALERT_SINK_UID_PREFIX + label + "-sink";
+            if (type == JobSettings.SinkType.KAFKA) {
+                out.alerts().sinkTo(KafkaIo.alertSink(settings.kafka())).uid(uid)
+                        .name("Alerts to Kafka topic " + settings.kafka().alertsTopic());
+                continue;
+            }
             LineSink sink = type == JobSettings.SinkType.FILE ? LineSink.toFile(settings.sinkPath()) : LineSink.toStdout();
             out.alerts()
                     .map(AlertJson::toJson, Types.STRING).uid("alert-json-" + label).name("Alert JSON (" + label + ")")
-                    .sinkTo(sink).uid(Operators.ALERT_SINK_UID_PREFIX + label + "-sink").name("Alerts to " + sink.describe())
+                    .sinkTo(sink).uid(uid).name("Alerts to " + sink.describe())
                     .setParallelism(1);
+        }
+        String deadLetterUid = Operators.DEAD_LETTER_SINK_UID_PREFIX
+                + settings.deadLetterType().name().toLowerCase(Locale.ROOT) + "-sink";
+        if (settings.deadLetterType() == JobSettings.DeadLetterType.KAFKA) {
+            out.deadLetters().sinkTo(KafkaIo.deadLetterSink(settings.kafka())).uid(deadLetterUid)
+                    .name("Dead letters to Kafka topic " + settings.kafka().deadLetterTopic());
+            return;
         }
         LineSink deadLetterSink = settings.deadLetterType() == JobSettings.DeadLetterType.FILE
                 ? LineSink.toFile(settings.deadLetterPath())
                 : LineSink.toStdout();
         out.deadLetters()
                 .map(DeadLetterJson::toJson, Types.STRING).uid("dead-letter-json").name("Dead-letter JSON")
-                .sinkTo(deadLetterSink).uid(Operators.DEAD_LETTER_SINK_UID_PREFIX + "sink")
-                .name("Dead letters to " + deadLetterSink.describe())
+                .sinkTo(deadLetterSink).uid(deadLetterUid).name("Dead letters to " + deadLetterSink.describe())
                 .setParallelism(1);
     }
 
     static Source<ParsedRecord, ?, ?> source(JobSettings settings) {
+        if (settings.sourceType() == JobSettings.SourceType.KAFKA) {
+            return KafkaIo.source(settings.kafka(), settings.maxRecordBytes());
+        }
         Path[] paths = settings.sourcePaths().stream().map(Path::new).toArray(Path[]::new);
         return FileSource.forBulkFileFormat(new AuditFileFormat(settings.maxRecordBytes()), paths).build();
+    }
+
+    /**
+     * Exactly-once Kafka output commits with checkpoints: a streaming run needs checkpointing, and
+     * a transaction must outlive the checkpoint interval or it is aborted before it commits.
+     * (A bounded input runs in BATCH mode and commits once at the end.)
+     */
+    static void checkExactlyOnce(StreamExecutionEnvironment env, JobSettings settings) {
+        boolean kafkaOut = settings.sinkTypes().contains(JobSettings.SinkType.KAFKA)
+                || settings.deadLetterType() == JobSettings.DeadLetterType.KAFKA;
+        RuntimeExecutionMode mode = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE);
+        boolean batch = mode == RuntimeExecutionMode.BATCH
+                || (mode == RuntimeExecutionMode.AUTOMATIC && settings.boundedInput());
+        if (!kafkaOut || batch) {
+            return;
+        }
+        long interval = env.getCheckpointConfig().getCheckpointInterval();
+        if (interval <= 0) {
+            throw ConfigException.forKey("flink.execution.checkpointing.interval",
+                    "exactly-once Kafka output needs checkpointing: set execution.checkpointing.interval in "
+                            + "flink-conf/config.yaml or pass --flink.execution.checkpointing.interval 30s");
+        }
+        long timeout = settings.kafka().transactionTimeout().toMillis();
+        if (timeout <= interval) {
+            throw ConfigException.forKey("kafka.transaction-timeout", "(" + settings.kafka().transactionTimeout().toMillis() + " ms"
+                    + ") must be longer than the checkpoint interval (" + interval + " ms) plus the time a recovery "
+                    + "takes, or transactions are aborted before their checkpoint commits them");
+        }
     }
 }

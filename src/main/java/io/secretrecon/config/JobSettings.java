@@ -36,12 +36,12 @@ public final class JobSettings implements Serializable {
     }
 
     static {
-        key("source.type", "file", "where audit events come from: file");
+        key("source.type", "file", "where audit events come from: file or kafka");
         key("source.path", "", "file or directory of NDJSON audit events (plain or .gz); required for source.type file");
         key("source.max-record-size", "16mb", "longer records are dead-lettered as too-large");
-        key("sink.type", "stdout", "where alerts go, one or more of: stdout, file");
+        key("sink.type", "stdout", "where alerts go, one or more of: stdout, file, kafka");
         key("sink.path", "", "alert file (one JSON per line); required when sink.type has file");
-        key("dead-letter.type", "file", "where rejected and late records go: file or stdout");
+        key("dead-letter.type", "file", "where rejected and late records go: file, stdout or kafka");
         key("dead-letter.path", "dead-letters.ndjson", "dead-letter file (one JSON per line) for dead-letter.type file");
         key("detector.mode", "continuous", "continuous (incident alerts with revisions) or windows (Elastic parity)");
         key("detector.lookback", "6m", "trailing window length");
@@ -56,17 +56,30 @@ public final class JobSettings implements Serializable {
         key("rule.excluded-user-names", String.join(",", RuleSettings.DEFAULT_EXCLUDED_USER_NAMES), "user.name values the rule drops");
         key("rule.excluded-secret-name-pattern", RuleSettings.DEFAULT_EXCLUDED_SECRET_NAME_PATTERN, "LIKE pattern (* and ?) of secret names the rule drops");
         key("rule.excluded-audit-usernames", String.join(",", RuleSettings.DEFAULT_EXCLUDED_AUDIT_USERNAMES), "kubernetes.audit.user.username values the rule drops");
+        key("kafka.bootstrap-servers", "", "host:port list; required when anything uses Kafka");
+        key("kafka.topics", "", "input topics (list); or kafka.topic-pattern");
+        key("kafka.topic-pattern", "", "input topic regex; or kafka.topics");
+        key("kafka.group-id", "secret-recon", "consumer group; offsets are committed on checkpoints");
+        key("kafka.starting-offsets", "committed", "committed (earliest when none), earliest, latest, or a time (ISO-8601 or epoch ms)");
+        key("kafka.stopping-offsets", "none", "none (run forever) or latest (stop at the offsets latest at start: a replay)");
+        key("kafka.alerts-topic", "k8s-secret-recon-alerts", "alerts topic for sink.type kafka");
+        key("kafka.dead-letter-topic", "k8s-secret-recon-dlq", "dead-letter topic for dead-letter.type kafka");
+        key("kafka.transactional-id-prefix", "secret-recon", "prefix of the exactly-once sinks' transactional ids; unique per job");
+        key("kafka.transaction-timeout", "10min", "producer transaction timeout: above checkpoint interval plus recovery, at most the broker's transaction.max.timeout.ms (15min)");
         key("local.keep-ui-open", "false", "scripts/run-local.sh: keep the web UI up after a bounded input is done");
     }
 
     /** Prefix of Flink options given on the command line. */
     public static final String FLINK_PREFIX = "flink.";
 
-    public enum SourceType { FILE }
+    /** Prefix of Kafka client properties. */
+    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 
-    public enum SinkType { STDOUT, FILE }
+    public enum SourceType { FILE, KAFKA }
 
-    public enum DeadLetterType { STDOUT, FILE }
+    public enum SinkType { STDOUT, FILE, KAFKA }
+
+    public enum DeadLetterType { STDOUT, FILE, KAFKA }
 
     private final SourceType sourceType;
     private final List<String> sourcePaths;
@@ -81,12 +94,15 @@ public final class JobSettings implements Serializable {
     private final Duration idleness;
     private final boolean keepUiOpen;
     private final Map<String, String> flinkOptions;
+    private final KafkaSettings kafka;
 
     private JobSettings(RawSettings raw) {
         for (String key : raw.values().keySet()) {
-            if (!KEYS.containsKey(key) && !key.startsWith(FLINK_PREFIX)) {
+            boolean prefixed = (key.startsWith(FLINK_PREFIX) && key.length() > FLINK_PREFIX.length())
+                    || (key.startsWith(KAFKA_PROPERTIES_PREFIX) && key.length() > KAFKA_PROPERTIES_PREFIX.length());
+            if (!KEYS.containsKey(key) && !prefixed) {
                 throw ConfigException.forKey(key, "unknown setting (known: " + String.join(", ", KEYS.keySet())
-                        + ", and flink.<Flink option>)");
+                        + ", kafka.properties.<Kafka client property> and flink.<Flink option>)");
             }
         }
         Reader r = new Reader(raw);
@@ -149,6 +165,67 @@ public final class JobSettings implements Serializable {
             }
         }
         this.flinkOptions = Collections.unmodifiableMap(flink);
+        this.kafka = usesKafka() ? readKafka(r, raw) : null;
+    }
+
+    private boolean usesKafka() {
+        return sourceType == SourceType.KAFKA || sinkTypes.contains(SinkType.KAFKA)
+                || deadLetterType == DeadLetterType.KAFKA;
+    }
+
+    private KafkaSettings readKafka(Reader r, RawSettings raw) {
+        String servers = r.text("kafka.bootstrap-servers");
+        if (servers.isEmpty()) {
+            throw ConfigException.forKey("kafka.bootstrap-servers", "required when source, sink or dead-letter type is kafka");
+        }
+        List<String> topics = r.list("kafka.topics");
+        String pattern = r.text("kafka.topic-pattern");
+        if (sourceType == SourceType.KAFKA) {
+            if (topics.isEmpty() == pattern.isEmpty()) {
+                throw ConfigException.forKey("kafka.topics", "set exactly one of kafka.topics and kafka.topic-pattern");
+            }
+            if (!pattern.isEmpty()) {
+                try {
+                    java.util.regex.Pattern.compile(pattern);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw ConfigException.forKey("kafka.topic-pattern", "not a regular expression: " + e.getDescription());
+                }
+            }
+        }
+        String starting = r.text("kafka.starting-offsets");
+        KafkaSettings.StartingOffsets startingOffsets;
+        long startingTimestamp = 0;
+        switch (starting.toLowerCase(Locale.ROOT)) {
+            case "committed": startingOffsets = KafkaSettings.StartingOffsets.COMMITTED; break;
+            case "earliest": startingOffsets = KafkaSettings.StartingOffsets.EARLIEST; break;
+            case "latest": startingOffsets = KafkaSettings.StartingOffsets.LATEST; break;
+            default:
+                try {
+                    startingTimestamp = io.secretrecon.event.EventTimes.parse(starting);
+                } catch (IllegalArgumentException e) {
+                    throw ConfigException.forKey("kafka.starting-offsets",
+                            "'" + starting + "' is not committed, earliest, latest or a time (ISO-8601 or epoch ms)");
+                }
+                startingOffsets = KafkaSettings.StartingOffsets.TIMESTAMP;
+        }
+        String stopping = r.text("kafka.stopping-offsets").toLowerCase(Locale.ROOT);
+        if (!stopping.equals("none") && !stopping.equals("latest")) {
+            throw ConfigException.forKey("kafka.stopping-offsets", "'" + stopping + "' is not none or latest");
+        }
+        String prefix = r.text("kafka.transactional-id-prefix");
+        if (prefix.isEmpty()) {
+            throw ConfigException.forKey("kafka.transactional-id-prefix", "must not be empty");
+        }
+        Duration timeout = r.positiveDuration("kafka.transaction-timeout");
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String key : raw.values().keySet()) {
+            if (key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                props.put(key.substring(KAFKA_PROPERTIES_PREFIX.length()), raw.text(key));
+            }
+        }
+        return new KafkaSettings(servers, topics, pattern, r.text("kafka.group-id"), startingOffsets, startingTimestamp,
+                stopping.equals("latest"), r.text("kafka.alerts-topic"), r.text("kafka.dead-letter-topic"), prefix,
+                timeout, props);
     }
 
     /** Validates raw settings. */
@@ -202,6 +279,16 @@ public final class JobSettings implements Serializable {
 
     public boolean keepUiOpen() {
         return keepUiOpen;
+    }
+
+    /** Kafka settings, or null when nothing uses Kafka. */
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    /** Whether the input ends by itself (a file, or a Kafka replay to the latest offsets). */
+    public boolean boundedInput() {
+        return sourceType == SourceType.FILE || kafka.stopAtLatest();
     }
 
     /** Flink options from {@code --flink.<key> value}, without the prefix. */

@@ -1,0 +1,98 @@
+package io.secretrecon.io;
+
+import io.secretrecon.alert.Alert;
+import io.secretrecon.alert.AlertJson;
+import io.secretrecon.config.KafkaSettings;
+import io.secretrecon.event.DeadLetter;
+import io.secretrecon.event.ParsedRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Kafka source and exactly-once sinks (SPEC §7).
+ *
+ * <p>Both sinks write in Kafka transactions that commit with Flink's checkpoints
+ * ({@link DeliveryGuarantee#EXACTLY_ONCE}): consumers must read with
+ * {@code isolation.level=read_committed}, and see alerts only after the checkpoint that covers
+ * them. The transaction timeout must exceed the checkpoint interval plus the time a recovery
+ * takes, and must not exceed the broker's {@code transaction.max.timeout.ms}; the job checks the
+ * first at start-up.
+ */
+public final class KafkaIo {
+
+    private KafkaIo() {}
+
+    public static KafkaSource<ParsedRecord> source(KafkaSettings k, long maxRecordBytes) {
+        KafkaSourceBuilder<ParsedRecord> b = KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setGroupId(k.groupId())
+                .setProperties(k.clientProperties())
+                .setDeserializer(new KafkaAuditDeserializer(maxRecordBytes))
+                .setStartingOffsets(startingOffsets(k))
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (k.topicPattern().isEmpty()) {
+            b.setTopics(k.topics());
+        } else {
+            b.setTopicPattern(Pattern.compile(k.topicPattern()));
+        }
+        if (k.stopAtLatest()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(KafkaSettings k) {
+        switch (k.startingOffsets()) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            case TIMESTAMP:
+                return OffsetsInitializer.timestamp(k.startingTimestamp());
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    /** Alerts: key = alert id, value = the alert document. */
+    public static KafkaSink<Alert> alertSink(KafkaSettings k) {
+        String topic = k.alertsTopic();
+        return sink(k, "-alerts", (KafkaRecordSerializationSchema<Alert>) (alert, context, timestamp) ->
+                new ProducerRecord<>(topic, null, alert.timestamp, utf8(alert.id), utf8(AlertJson.toJson(alert))));
+    }
+
+    /** Dead letters: key = where the record came from, value = the dead-letter entry. */
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings k) {
+        String topic = k.deadLetterTopic();
+        return sink(k, "-dead-letters", (KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) ->
+                new ProducerRecord<>(topic, null, null, d.origin == null ? null : utf8(d.origin.toString()),
+                        utf8(DeadLetterJson.toJson(d))));
+    }
+
+    private static <T> KafkaSink<T> sink(KafkaSettings k, String suffix, KafkaRecordSerializationSchema<T> schema) {
+        Properties props = k.clientProperties();
+        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(k.transactionTimeout().toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(k.bootstrapServers())
+                .setKafkaProducerConfig(props)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(k.transactionalIdPrefix() + suffix)
+                .setRecordSerializer(schema)
+                .build();
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+}
