@@ -59,7 +59,9 @@ public final class RawSettings {
                     if (t.isStructStart()) {
                         throw new ConfigException(key + ": list items must be plain values (" + origin + ")");
                     }
-                    list.add(p.getText());
+                    if (t != JsonToken.VALUE_NULL) { // getText() would give the word "null"
+                        list.add(p.getText());
+                    }
                 }
                 put(key, list, origin);
             } else if (t == JsonToken.VALUE_NULL) {

@@ -1,6 +1,7 @@
 package io.secretrecon.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,7 +173,7 @@ public final class AuditRecordParser implements Serializable {
             out.accept(malformed("record exceeds parser limits: " + firstLine(e.getOriginalMessage()), origin, -1, bytes, offset, length));
             return;
         } catch (JsonParseException e) {
-            out.accept(malformed("invalid JSON: " + firstLine(e.getOriginalMessage()), origin, -1, bytes, offset, length));
+            out.accept(malformed("invalid JSON: " + jsonError(e, bytes, offset, length), origin, -1, bytes, offset, length));
             return;
         } catch (IOException e) {
             out.accept(malformed("unreadable record: " + firstLine(e.getMessage()), origin, -1, bytes, offset, length));
@@ -217,6 +219,44 @@ public final class AuditRecordParser implements Serializable {
         return ParsedRecord.of(DeadLetters.of(REASON_MALFORMED, detail, origin, item, bytes, offset, length));
     }
 
+    private static final byte[][] PAYLOAD_NAMES = {
+        "requestObject".getBytes(StandardCharsets.US_ASCII), "responseObject".getBytes(StandardCharsets.US_ASCII)};
+
+    /**
+     * Jackson's message, unless the error lies at or after a payload's name: then the message may
+     * quote a token of the payload (a secret's value), so only the position is given.
+     */
+    private static String jsonError(JsonParseException e, byte[] bytes, int offset, int length) {
+        JsonLocation at = e.getLocation();
+        long errorAt = at == null ? -1 : at.getByteOffset();
+        long mention = -1;
+        for (byte[] name : PAYLOAD_NAMES) {
+            long i = indexOf(bytes, offset, length, name);
+            if (i >= 0 && (mention < 0 || i < mention)) {
+                mention = i;
+            }
+        }
+        if (mention >= 0 && (errorAt < 0 || errorAt >= mention)) {
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return "syntax error" + where + " (message withheld: it may quote requestObject/responseObject)";
+        }
+        return firstLine(e.getOriginalMessage());
+    }
+
+    /** Index of {@code name} in the slice, relative to {@code offset}; -1 if absent. */
+    private static long indexOf(byte[] bytes, int offset, int length, byte[] name) {
+        outer:
+        for (int i = 0; i + name.length <= length; i++) {
+            for (int j = 0; j < name.length; j++) {
+                if (bytes[offset + i + j] != name[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "";
@@ -240,10 +280,11 @@ public final class AuditRecordParser implements Serializable {
         e.userAgent = b.values(RAW_USER_AGENT);
         e.decision = b.values(RAW_DECISION);
         e.auditId = first(b.values(RAW_AUDIT_ID));
+        Long recorded = time(b, RAW_RECEIVED, RAW_TIMESTAMP, RAW_STAGE_TIMESTAMP);
         if (kafkaTimestamp != null) {
             e.timestamp = kafkaTimestamp;
         } else {
-            e.timestamp = time(b, RAW_RECEIVED, RAW_TIMESTAMP, RAW_STAGE_TIMESTAMP);
+            e.timestamp = required(recorded, RAW_RECEIVED, RAW_TIMESTAMP, RAW_STAGE_TIMESTAMP);
         }
         e.origin = origin;
         return e;
@@ -262,42 +303,60 @@ public final class AuditRecordParser implements Serializable {
         e.userAgent = b.values(ECS_USER_AGENT);
         e.decision = b.values(ECS_DECISION);
         e.auditId = first(b.values(ECS_AUDIT_ID));
-        e.timestamp = time(b, ECS_INGESTED, ECS_TIMESTAMP);
+        e.timestamp = required(time(b, ECS_INGESTED, ECS_TIMESTAMP), ECS_INGESTED, ECS_TIMESTAMP);
         e.origin = origin;
         return e;
     }
 
-    /** The first present field of {@code ids} decides; a present but unparsable time is an error. */
-    private static long time(Bag b, int... ids) {
+    /**
+     * The first present field of {@code ids} decides, null if none is present. Every present field
+     * must be a time (Elasticsearch refuses a document with an unparsable date in any of them).
+     */
+    private static Long time(Bag b, int... ids) {
+        Long decided = null;
         for (int id : ids) {
             Object v = b.raw(id);
             if (v == null) {
                 continue;
             }
-            if (v instanceof List) {
-                List<?> list = (List<?>) v;
-                Object firstValue = list.get(0);
-                for (Object other : list) {
-                    if (!other.equals(firstValue)) {
-                        throw new Malformed(FIELD_NAMES[id] + " has several values");
-                    }
-                }
-                v = firstValue;
+            long t = singleTime(id, v);
+            if (decided == null) {
+                decided = t;
             }
-            if (v instanceof Long) {
-                return (Long) v;
-            }
-            try {
-                return EventTimes.parse((String) v);
-            } catch (IllegalArgumentException ex) {
-                throw new Malformed(FIELD_NAMES[id] + ": " + ex.getMessage());
-            }
+        }
+        return decided;
+    }
+
+    private static long required(Long time, int... ids) {
+        if (time != null) {
+            return time;
         }
         StringBuilder names = new StringBuilder();
         for (int id : ids) {
             names.append(names.length() == 0 ? "" : ", ").append(FIELD_NAMES[id]);
         }
         throw new Malformed("no event time (none of " + names + ")");
+    }
+
+    private static long singleTime(int id, Object v) {
+        if (v instanceof List) {
+            List<?> list = (List<?>) v;
+            Object firstValue = list.get(0);
+            for (Object other : list) {
+                if (!other.equals(firstValue)) {
+                    throw new Malformed(FIELD_NAMES[id] + " has several values");
+                }
+            }
+            v = firstValue;
+        }
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        try {
+            return EventTimes.parse((String) v);
+        } catch (IllegalArgumentException ex) {
+            throw new Malformed(FIELD_NAMES[id] + ": " + ex.getMessage());
+        }
     }
 
     private static String[] canonicalIps(String[] values, String field) {

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * then cut to {@link #MAX_RECORD_BYTES} of UTF-8.
  *
  * <p>A record that is valid JSON is re-written without any member named {@code requestObject} or
- * {@code responseObject} (also as the last segment of a dotted ECS key) at any depth. A record
+ * {@code responseObject} (also as a segment of a dotted ECS key) at any depth, and a string value
+ * that mentions either (a raw event quoted in {@code event.original}) is cut before it. A record
  * that is not valid JSON cannot be stripped member by member, so it is cut before the first
  * occurrence of either name: the rest may hold a secret's value.
  */
@@ -38,18 +39,18 @@ public final class DeadLetters {
     }
 
     public static Sanitized sanitize(byte[] bytes, int offset, int length) {
-        String stripped = stripPayloads(bytes, offset, length);
-        boolean cut = false;
+        boolean[] cut = {false};
+        String stripped = stripPayloads(bytes, offset, length, cut);
         if (stripped == null) {
             String raw = new String(bytes, offset, length, StandardCharsets.UTF_8);
             int at = firstPayloadMention(raw);
             if (at >= 0) {
                 raw = raw.substring(0, at);
-                cut = true;
+                cut[0] = true;
             }
             stripped = raw;
         }
-        return truncate(stripped, cut);
+        return truncate(stripped, cut[0]);
     }
 
     public static Sanitized sanitize(String text) {
@@ -71,14 +72,25 @@ public final class DeadLetters {
         return b < 0 ? a : Math.min(a, b);
     }
 
+    /** A payload member, or a dotted key through one ({@code kubernetes.audit.requestObject.data}). */
     private static boolean isPayloadKey(String key) {
-        int dot = key.lastIndexOf('.');
-        String last = dot < 0 ? key : key.substring(dot + 1);
-        return last.equals("requestObject") || last.equals("responseObject");
+        if (firstPayloadMention(key) < 0) {
+            return false;
+        }
+        for (String segment : key.split("\\.", -1)) {
+            if (segment.equals("requestObject") || segment.equals("responseObject")) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Re-writes valid JSON without payload members; null if the input is not valid JSON. */
-    private static String stripPayloads(byte[] bytes, int offset, int length) {
+    /**
+     * Re-writes valid JSON without payload members; null if the input is not valid JSON. A string
+     * value that mentions a payload (a raw event quoted in {@code event.original}) is cut before
+     * the mention, and {@code cut[0]} set.
+     */
+    private static String stripPayloads(byte[] bytes, int offset, int length, boolean[] cut) {
         StringWriter out = new StringWriter(Math.min(length, MAX_RECORD_BYTES) + 16);
         try (JsonParser p = JSON.createParser(bytes, offset, length);
                 JsonGenerator g = JSON.createGenerator(out)) {
@@ -86,7 +98,7 @@ public final class DeadLetters {
             if (t == null) {
                 return null;
             }
-            copy(p, g, t);
+            copy(p, g, t, cut);
             if (p.nextToken() != null) {
                 return null;
             }
@@ -97,7 +109,7 @@ public final class DeadLetters {
         }
     }
 
-    private static void copy(JsonParser p, JsonGenerator g, JsonToken t) throws IOException {
+    private static void copy(JsonParser p, JsonGenerator g, JsonToken t, boolean[] cut) throws IOException {
         switch (t) {
             case START_OBJECT:
                 g.writeStartObject();
@@ -109,16 +121,25 @@ public final class DeadLetters {
                         continue;
                     }
                     g.writeFieldName(name);
-                    copy(p, g, value);
+                    copy(p, g, value, cut);
                 }
                 g.writeEndObject();
                 break;
             case START_ARRAY:
                 g.writeStartArray();
                 while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    copy(p, g, t);
+                    copy(p, g, t, cut);
                 }
                 g.writeEndArray();
+                break;
+            case VALUE_STRING:
+                String text = p.getText();
+                int at = firstPayloadMention(text);
+                if (at >= 0) {
+                    text = text.substring(0, at);
+                    cut[0] = true;
+                }
+                g.writeString(text);
                 break;
             default:
                 g.copyCurrentEvent(p);

@@ -49,7 +49,8 @@ public final class EventTimes {
             try {
                 long millis = Long.parseLong(whole);
                 boolean hasFraction = dot >= 0 && s.chars().skip(dot + 1).anyMatch(c -> c != '0');
-                return (millis < 0 && hasFraction) ? millis - 1 : millis;
+                // floor: "-0.5" is -1 although its whole part parses as 0
+                return (s.charAt(0) == '-' && hasFraction) ? millis - 1 : millis;
             } catch (NumberFormatException e) {
                 throw invalid(s);
             }
@@ -104,7 +105,7 @@ public final class EventTimes {
                         c.pos++;
                         int start = c.pos;
                         int fractionMillis = 0;
-                        while (c.pos < s.length() && Character.isDigit(s.charAt(c.pos))) {
+                        while (c.pos < s.length() && s.charAt(c.pos) >= '0' && s.charAt(c.pos) <= '9') {
                             if (c.pos - start < 3) {
                                 fractionMillis = fractionMillis * 10 + (s.charAt(c.pos) - '0');
                             }

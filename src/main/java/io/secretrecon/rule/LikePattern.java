@@ -21,7 +21,7 @@ public final class LikePattern implements Serializable {
         this.pattern = Objects.requireNonNull(pattern, "pattern");
         this.codePoints = pattern.codePoints().toArray();
         int star = pattern.indexOf('*');
-        boolean prefixOnly = star == pattern.length() - 1 && pattern.indexOf('?') < 0;
+        boolean prefixOnly = star >= 0 && star == pattern.length() - 1 && pattern.indexOf('?') < 0;
         this.literalPrefix = prefixOnly ? pattern.substring(0, star) : null;
     }
 
