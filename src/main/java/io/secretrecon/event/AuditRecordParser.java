@@ -341,13 +341,13 @@ public final class AuditRecordParser implements Serializable {
     private static long singleTime(int id, Object v) {
         if (v instanceof List) {
             List<?> list = (List<?>) v;
-            Object firstValue = list.get(0);
+            long first = singleTime(id, list.get(0));
             for (Object other : list) {
-                if (!other.equals(firstValue)) {
+                if (singleTime(id, other) != first) {
                     throw new Malformed(FIELD_NAMES[id] + " has several values");
                 }
             }
-            v = firstValue;
+            return first;
         }
         if (v instanceof Long) {
             return (Long) v;
@@ -447,7 +447,9 @@ public final class AuditRecordParser implements Serializable {
         switch (t) {
             case START_OBJECT:
                 if (node.children == null) {
-                    throw new Malformed(fieldName(node, key) + ": expected a value, found an object");
+                    bag.fail(node, fieldName(node, key) + ": expected a value, found an object");
+                    p.skipChildren();
+                    return;
                 }
                 readObject(p, node, bag, false);
                 return;
@@ -460,22 +462,31 @@ public final class AuditRecordParser implements Serializable {
             case VALUE_NULL:
                 return;
             case VALUE_STRING:
-                requireLeaf(node, key, "a string");
-                bag.add(node.field, p.getText());
+                if (isLeaf(node, bag, key, "a string")) {
+                    bag.add(node.field, p.getText());
+                }
                 return;
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
-                requireLeaf(node, key, "a number");
-                if (!IS_TIME[node.field]) {
-                    throw new Malformed(FIELD_NAMES[node.field] + ": expected a string, found a number");
+                if (!isLeaf(node, bag, key, "a number")) {
+                    return;
                 }
-                long millis = t == JsonToken.VALUE_NUMBER_INT ? integerMillis(p, node) : floatMillis(p, node);
-                bag.add(node.field, millis);
+                if (!IS_TIME[node.field]) {
+                    bag.fail(node, FIELD_NAMES[node.field] + ": expected a string, found a number");
+                    return;
+                }
+                try {
+                    bag.add(node.field, t == JsonToken.VALUE_NUMBER_INT ? integerMillis(p, node) : floatMillis(p, node));
+                } catch (Malformed bad) {
+                    bag.fail(node, bad.getMessage());
+                }
                 return;
             case VALUE_TRUE:
             case VALUE_FALSE:
-                requireLeaf(node, key, "a boolean");
-                throw new Malformed(FIELD_NAMES[node.field] + ": expected a string, found a boolean");
+                if (isLeaf(node, bag, key, "a boolean")) {
+                    bag.fail(node, FIELD_NAMES[node.field] + ": expected a string, found a boolean");
+                }
+                return;
             default:
                 throw new Malformed("unexpected token " + t);
         }
@@ -496,10 +507,16 @@ public final class AuditRecordParser implements Serializable {
         }
     }
 
-    private static void requireLeaf(Node node, String key, String found) {
+    /**
+     * Whether a scalar may sit at {@code node}; if not, every field below the node is marked
+     * wrong-typed. A type error only makes the record malformed if its shape reads that field.
+     */
+    private static boolean isLeaf(Node node, Bag bag, String key, String found) {
         if (node.field < 0) {
-            throw new Malformed(fieldName(node, key) + ": expected an object, found " + found);
+            bag.fail(node, fieldName(node, key) + ": expected an object, found " + found);
+            return false;
         }
+        return true;
     }
 
     private static String fieldName(Node node, String key) {
@@ -511,6 +528,26 @@ public final class AuditRecordParser implements Serializable {
         private static final long serialVersionUID = 1L;
         Map<String, Node> children;
         int field = -1;
+        /** The field ids at or below this node. */
+        int[] subtree;
+
+        int[] subtree() {
+            if (subtree == null) {
+                java.util.List<Integer> ids = new ArrayList<>();
+                collect(ids);
+                subtree = ids.stream().mapToInt(Integer::intValue).toArray();
+            }
+            return subtree;
+        }
+
+        private void collect(java.util.List<Integer> ids) {
+            if (field >= 0) {
+                ids.add(field);
+            }
+            if (children != null) {
+                children.values().forEach(c -> c.collect(ids));
+            }
+        }
 
         Node path(String... segments) {
             Node n = this;
@@ -550,7 +587,26 @@ public final class AuditRecordParser implements Serializable {
     /** Values collected per field id: null, a single value, or a list of them. */
     private static final class Bag {
         private final Object[] values = new Object[FIELD_COUNT];
+        /** Type errors per field, raised only when the record's shape reads the field. */
+        private String[] errors;
         String error;
+
+        void fail(Node node, String message) {
+            if (errors == null) {
+                errors = new String[FIELD_COUNT];
+            }
+            for (int id : node.subtree()) {
+                if (errors[id] == null) {
+                    errors[id] = message;
+                }
+            }
+        }
+
+        private void check(int id) {
+            if (errors != null && errors[id] != null) {
+                throw new Malformed(errors[id]);
+            }
+        }
 
         @SuppressWarnings("unchecked")
         void add(int id, Object v) {
@@ -568,15 +624,18 @@ public final class AuditRecordParser implements Serializable {
         }
 
         Object raw(int id) {
+            check(id);
             return values[id];
         }
 
+        /** A single string value, or null (also when absent, multi-valued or wrong-typed). */
         String single(int id) {
             Object v = values[id];
-            return v instanceof String ? (String) v : null;
+            return v instanceof String && (errors == null || errors[id] == null) ? (String) v : null;
         }
 
         String[] values(int id) {
+            check(id);
             Object v = values[id];
             if (v == null) {
                 return null;

@@ -43,7 +43,8 @@ public final class EventTimes {
         if (len == 0) {
             throw invalid(s);
         }
-        if (isEpochMillis(s)) {
+        boolean year = s.length() == 4 && s.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+        if (isEpochMillis(s) && !year) { // four digits are a year: strict_date_optional_time is tried first
             int dot = s.indexOf('.');
             String whole = dot < 0 ? s : s.substring(0, dot);
             try {
@@ -81,10 +82,16 @@ public final class EventTimes {
     private static long parseIso(String s) {
         Cursor c = new Cursor(s);
         int year = c.digits(4);
-        c.expect('-');
-        int month = c.digits(2);
-        c.expect('-');
-        int day = c.digits(2);
+        int month = 1;
+        int day = 1;
+        if (c.pos < s.length()) { // yyyy and yyyy-MM are dates too, as in Elasticsearch
+            c.expect('-');
+            month = c.digits(2);
+            if (c.pos < s.length()) {
+                c.expect('-');
+                day = c.digits(2);
+            }
+        }
         if (month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
             throw invalid(s);
         }

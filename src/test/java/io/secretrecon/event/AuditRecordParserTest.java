@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -441,6 +442,17 @@ class AuditRecordParserTest {
         assertMalformed(ecsSecretGet().with("source.ip", 167_772_161), "source.ip");
         assertMalformed(rawSecretGet("x").with("verb", true), "verb");
         assertMalformed(rawSecretGet("x").with("objectRef.namespace", false), "objectRef.namespace");
+    }
+
+    @Test
+    void aWrongTypeInAFieldTheShapeDoesNotReadIsNoError() {
+        // ECS documents never read the raw audit paths, and raw events never read ECS paths.
+        AuditEvent ecs = eventOf(ecsSecretGet().with("kind", Map.of("name", "pod")).with("verb", 5)
+                .with("objectRef", "a string").with("timestamp", true));
+        assertThat(ecs.secretName).containsExactly("db-credentials");
+
+        AuditEvent raw = eventOf(rawSecretGet("db-credentials").with("event", "not an object").with("user.name", 3));
+        assertThat(raw.secretName).containsExactly("db-credentials");
     }
 
     @Test

@@ -209,4 +209,12 @@ class EventTimesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unparsable timestamp");
     }
+
+    @Test
+    void aYearAndAYearMonthAreDatesAsInElasticsearch() {
+        assertThat(EventTimes.parse("2025")).isEqualTo(java.time.Instant.parse("2025-01-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.parse("2025-03")).isEqualTo(java.time.Instant.parse("2025-03-01T00:00:00Z").toEpochMilli());
+        assertThat(EventTimes.parse("20250")).isEqualTo(20250L);
+    }
+
 }
