@@ -1,0 +1,324 @@
+package io.secretrecon.testutil;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Kafka KRaft broker for one test class, started and stopped through
+ * {@code scripts/kafka.sh} (a separate JVM, so a test can stop and restart it):
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final KafkaBroker KAFKA = new KafkaBroker();
+ * }</pre>
+ *
+ * <p>The broker listens on a random free port of 127.0.0.1 (its controller on the next port),
+ * keeps its data, {@code broker.log} and the script's output ({@code kafka-sh.log}) in
+ * {@code target/kafka-it/<port>}, and is stopped after the last test of the class, also when
+ * tests fail (and by a shutdown hook if the JVM exits first).
+ *
+ * <p>With the environment variable {@value #BOOTSTRAP_ENV} set (e.g. {@code 127.0.0.1:9092}
+ * after {@code scripts/kafka.sh start}), that broker is used instead and nothing is started;
+ * {@link #stop()} and {@link #start()} then throw {@link UnsupportedOperationException}, and
+ * tests must use unique topic names and transactional ids (see {@link #isExternal()}).
+ */
+public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
+
+    public static final String BOOTSTRAP_ENV = "SECRET_RECON_KAFKA_BOOTSTRAP";
+
+    private static final long START_TIMEOUT_SECONDS = 240; // includes the first jar download
+    private static final long STOP_TIMEOUT_SECONDS = 90;
+    private static final int START_ATTEMPTS = 3; // a new port if a free port was taken meanwhile
+    private static final int LOG_TAIL_LINES = 60;
+
+    private final String externalBootstrap;
+    private String ownerId; // the unique id of the class context that started the broker
+    private Path repoDir;
+    private Path kafkaDir;
+    private int port;
+    private volatile boolean running;
+    private Thread shutdownHook;
+
+    public KafkaBroker() {
+        String env = System.getenv(BOOTSTRAP_ENV);
+        this.externalBootstrap = env == null || env.isBlank() ? null : env.trim();
+    }
+
+    // ---- JUnit ----------------------------------------------------------------------------
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (ownerId != null) {
+            return; // @Nested classes share the outer class's broker
+        }
+        ownerId = context.getUniqueId();
+        if (externalBootstrap != null) {
+            return;
+        }
+        repoDir = findRepoDir();
+        IOException lastFailure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            port = freePortPair();
+            kafkaDir = repoDir.resolve("target/kafka-it/" + port);
+            deleteRecursively(kafkaDir);
+            Files.createDirectories(kafkaDir);
+            try {
+                start();
+                return;
+            } catch (IOException e) {
+                lastFailure = e;
+                try {
+                    runScript("stop", STOP_TIMEOUT_SECONDS); // in case the script was cut short
+                } catch (IOException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+                String log = tail(kafkaDir.resolve("broker.log")) + tail(kafkaDir.resolve("kafka-sh.log"));
+                if (!log.contains("Address already in use") && !log.contains("already in use by another process")) {
+                    break;
+                }
+            }
+        }
+        throw lastFailure;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (!context.getUniqueId().equals(ownerId)) {
+            return;
+        }
+        ownerId = null;
+        if (externalBootstrap == null && running) {
+            stop();
+        }
+    }
+
+    // ---- API --------------------------------------------------------------------------------
+
+    /** {@code host:port} of the broker, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        if (externalBootstrap != null) {
+            return externalBootstrap;
+        }
+        if (port == 0) {
+            throw new IllegalStateException("the broker has not been started yet (register the extension with @RegisterExtension)");
+        }
+        return "127.0.0.1:" + port;
+    }
+
+    /** Whether an already running broker ({@value #BOOTSTRAP_ENV}) is used. */
+    public boolean isExternal() {
+        return externalBootstrap != null;
+    }
+
+    /** The broker's directory (data, {@code broker.log}, {@code kafka-sh.log}); null when external. */
+    public Path directory() {
+        return kafkaDir;
+    }
+
+    /** Stops the broker (SIGTERM, a controlled shutdown); {@link #start()} brings it back with its data. */
+    public synchronized void stop() throws IOException, InterruptedException {
+        requireOwnBroker("stop()");
+        runScript("stop", STOP_TIMEOUT_SECONDS);
+        running = false;
+        removeShutdownHook();
+    }
+
+    /** Starts the broker again on the same port and data, after {@link #stop()}; returns when it answers. */
+    public synchronized void start() throws IOException, InterruptedException {
+        requireOwnBroker("start()");
+        if (kafkaDir == null) {
+            throw new IllegalStateException("the broker has not been started yet (register the extension with @RegisterExtension)");
+        }
+        addShutdownHook();
+        runScript("start", START_TIMEOUT_SECONDS);
+        running = true;
+    }
+
+    /** Creates a topic with replication factor 1 and waits until every partition has a leader. */
+    public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                TopicDescription description =
+                        admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                if (description.partitions().size() == partitions
+                        && description.partitions().stream().map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty())) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("topic " + name + " has no leader for every partition: " + description);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private Properties adminProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+        return props;
+    }
+
+    // ---- the script ---------------------------------------------------------------------------
+
+    private void requireOwnBroker(String what) {
+        if (externalBootstrap != null) {
+            throw new UnsupportedOperationException(what + " is not supported with an external broker (" + BOOTSTRAP_ENV + ")");
+        }
+    }
+
+    private void runScript(String command, long timeoutSeconds) throws IOException, InterruptedException {
+        Path scriptLog = kafkaDir.resolve("kafka-sh.log");
+        Files.writeString(scriptLog, "\n$ scripts/kafka.sh " + command + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        ProcessBuilder builder = new ProcessBuilder("bash", repoDir.resolve("scripts/kafka.sh").toString(), command)
+                .directory(repoDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(scriptLog.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("KAFKA_PORT", Integer.toString(port));
+        env.put("KAFKA_CONTROLLER_PORT", Integer.toString(port + 1));
+        env.put("KAFKA_DIR", kafkaDir.toString());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IOException(failure("scripts/kafka.sh " + command + " did not finish within " + timeoutSeconds + " s"));
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(failure("scripts/kafka.sh " + command + " failed with exit code " + process.exitValue()
+                    + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms"));
+        }
+    }
+
+    private String failure(String headline) {
+        return headline + " (broker on 127.0.0.1:" + port + ", dir " + kafkaDir + ")\n"
+                + "--- kafka-sh.log (tail) ---\n" + tail(kafkaDir.resolve("kafka-sh.log"))
+                + "--- broker.log (tail) ---\n" + tail(kafkaDir.resolve("broker.log"));
+    }
+
+    private static String tail(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                return "(no " + file.getFileName() + ")\n";
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
+                out.append(line).append('\n');
+            }
+            return out.toString();
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + file + ": " + e + ")\n";
+        }
+    }
+
+    private synchronized void addShutdownHook() {
+        if (shutdownHook != null) {
+            return;
+        }
+        shutdownHook = new Thread(() -> {
+            if (running) {
+                try {
+                    runScript("stop", STOP_TIMEOUT_SECONDS);
+                } catch (Exception ignored) {
+                    // best effort while the JVM exits
+                }
+            }
+        }, "kafka-broker-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run
+        }
+        shutdownHook = null;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** A free port P on 127.0.0.1 such that P+1 is free too (client and controller listeners). */
+    private static int freePortPair() throws IOException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        for (int i = 0; i < 100; i++) {
+            int candidate;
+            try (ServerSocket socket = new ServerSocket(0, 1, loopback)) {
+                candidate = socket.getLocalPort();
+            }
+            if (candidate >= 65535) {
+                continue;
+            }
+            if (isFree(candidate, loopback) && isFree(candidate + 1, loopback)) {
+                return candidate;
+            }
+        }
+        throw new IOException("no two consecutive free ports found on 127.0.0.1");
+    }
+
+    private static boolean isFree(int port, InetAddress address) {
+        try {
+            new ServerSocket(port, 1, address).close();
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    private static Path findRepoDir() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("scripts/kafka.sh"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("scripts/kafka.sh not found in " + dir + " or its parents");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+}
