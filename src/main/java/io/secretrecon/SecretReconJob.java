@@ -104,8 +104,13 @@ public final class SecretReconJob {
      * @throws ConfigException if the settings cannot work with the environment's Flink options
      */
     public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+        build(env, settings, source(settings));
+    }
+
+    /** Like {@link #build(StreamExecutionEnvironment, JobSettings)} with another source (tests inject faults). */
+    public static void build(StreamExecutionEnvironment env, JobSettings settings, Source<ParsedRecord, ?, ?> source) {
         checkExactlyOnce(env, settings);
-        SecretReconPipeline.Outputs out = SecretReconPipeline.build(env, source(settings), settings);
+        SecretReconPipeline.Outputs out = SecretReconPipeline.build(env, source, settings);
 
         for (JobSettings.SinkType type : settings.sinkTypes()) {
             String label = type.name().toLowerCase(Locale.ROOT);
@@ -137,7 +142,8 @@ public final class SecretReconJob {
                 .setParallelism(1);
     }
 
-    static Source<ParsedRecord, ?, ?> source(JobSettings settings) {
+    /** The source the settings describe. */
+    public static Source<ParsedRecord, ?, ?> source(JobSettings settings) {
         if (settings.sourceType() == JobSettings.SourceType.KAFKA) {
             return KafkaIo.source(settings.kafka(), settings.maxRecordBytes());
         }
