@@ -12,7 +12,6 @@ public final class Operators {
     public static final String FILTER_NAME = "Secret GET rule filter";
     public static final String DETECTOR_UID = "secret-burst-detector";
     public static final String DETECTOR_NAME = "Secret burst detector";
-    public static final String DEAD_LETTER_UNION_UID = "dead-letter-union";
     public static final String ALERT_SINK_UID_PREFIX = "alerts-";
     public static final String DEAD_LETTER_SINK_UID_PREFIX = "dead-letters-";
 

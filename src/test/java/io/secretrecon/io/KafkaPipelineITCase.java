@@ -6,6 +6,7 @@ import io.secretrecon.SecretReconJob;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.testutil.AlertDocuments;
+import io.secretrecon.testutil.MiniClusters;
 import io.secretrecon.testutil.KafkaBroker;
 import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
@@ -19,7 +20,6 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
@@ -64,11 +64,7 @@ class KafkaPipelineITCase {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     @TempDir
     Path tmp;

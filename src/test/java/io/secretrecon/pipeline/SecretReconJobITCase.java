@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.secretrecon.SecretReconJob;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.testutil.AlertDocuments;
+import io.secretrecon.testutil.MiniClusters;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
 import io.secretrecon.tools.WorkloadGenerator;
 import io.secretrecon.tools.WorkloadGenerator.Format;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -38,11 +38,7 @@ class SecretReconJobITCase {
     private static final Path SAMPLE = Path.of("samples/audit-sample.ndjson");
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     @TempDir
     Path tmp;
