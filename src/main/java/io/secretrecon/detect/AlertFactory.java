@@ -1,7 +1,6 @@
 package io.secretrecon.detect;
 
 import io.secretrecon.alert.Alert;
-import io.secretrecon.alert.AlertIds;
 import io.secretrecon.rule.Fingerprint;
 
 import java.util.ArrayList;
@@ -36,14 +35,6 @@ final class AlertFactory {
         a.eventCount = tally.count;
         a.auditIds = tally.auditIds;
         return a;
-    }
-
-    static String windowId(Fingerprint fp, long start, long end) {
-        return AlertIds.forWindow(fp, start, end);
-    }
-
-    static String episodeId(Fingerprint fp, long openedAt) {
-        return AlertIds.forEpisode(fp, openedAt);
     }
 
     static List<String> sorted(Iterable<String> names) {

@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.alert.AlertIds;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 
@@ -41,7 +42,7 @@ final class ContinuousDetector implements Detector {
     }
 
     @Override
-    public void onEvent(FingerprintState state, SecretGet event) {
+    public void onEvent(FingerprintState state, SecretGet event) throws Exception {
         KeyStatus status = state.status();
         if (status == null) {
             state.status(new KeyStatus());
@@ -60,7 +61,7 @@ final class ContinuousDetector implements Detector {
     }
 
     @Override
-    public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) {
+    public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception {
         KeyStatus s = state.status();
         if (s == null || watermark <= s.processedThrough) {
             return;
@@ -100,7 +101,7 @@ final class ContinuousDetector implements Detector {
     }
 
     /** Pending event times up to the watermark, ascending. */
-    private static long[] dueTimes(FingerprintState state, long watermark) {
+    private static long[] dueTimes(FingerprintState state, long watermark) throws Exception {
         long[] times = new long[8];
         int n = 0;
         for (long t : state.pendingTimes()) {
@@ -130,7 +131,7 @@ final class ContinuousDetector implements Detector {
         return m;
     }
 
-    private void apply(FingerprintState state, KeyStatus s, Fingerprint key, long t, Sighting[] sightings) {
+    private void apply(FingerprintState state, KeyStatus s, Fingerprint key, long t, Sighting[] sightings) throws Exception {
         for (Sighting x : sightings) {
             if (s.episodeOpen) {
                 if (!state.hasTrail(x.secretName)) {
@@ -160,7 +161,7 @@ final class ContinuousDetector implements Detector {
     }
 
     /** Evaluates {@code (t - lookback, t]}; opens an episode when it reaches the threshold. */
-    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t) {
+    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t) throws Exception {
         long from = t - lookback + 1;
         List<String> expired = new ArrayList<>();
         int live = 0;
@@ -199,7 +200,7 @@ final class ContinuousDetector implements Detector {
         state.emit(alert(s, key, t, names));
     }
 
-    private void emitRevision(FingerprintState state, KeyStatus s, Fingerprint key, long now) {
+    private void emitRevision(FingerprintState state, KeyStatus s, Fingerprint key, long now) throws Exception {
         if (!s.changed) {
             return;
         }
@@ -209,7 +210,7 @@ final class ContinuousDetector implements Detector {
         state.emit(alert(s, key, now, AlertFactory.sorted(state.secretNames())));
     }
 
-    private void expire(FingerprintState state, KeyStatus s, Fingerprint key, long now) {
+    private void expire(FingerprintState state, KeyStatus s, Fingerprint key, long now) throws Exception {
         if (s.episodeOpen) {
             emitRevision(state, s, key, now);
             if (s.revisionDueAt != NONE) {
@@ -233,7 +234,7 @@ final class ContinuousDetector implements Detector {
 
     private io.secretrecon.alert.Alert alert(KeyStatus s, Fingerprint key, long now, List<String> names) {
         Tally e = s.episode;
-        return AlertFactory.build(key, DetectionMode.CONTINUOUS, AlertFactory.episodeId(key, s.openedAt), s.revision,
+        return AlertFactory.build(key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt), s.revision,
                 now, clock.now(), e.first, e.last, names, e);
     }
 }

@@ -12,13 +12,13 @@ import java.io.Serializable;
  */
 public interface Detector extends Serializable {
 
-    void onEvent(FingerprintState state, SecretGet event);
+    void onEvent(FingerprintState state, SecretGet event) throws Exception;
 
     /**
      * @param watermark the current watermark, at least {@code time}; {@code Long.MAX_VALUE} at the
      *     end of a bounded input
      */
-    void onTimer(FingerprintState state, Fingerprint key, long time, long watermark);
+    void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception;
 
     static Detector create(DetectorSettings settings, WallClock clock) {
         return settings.mode() == DetectionMode.CONTINUOUS

@@ -148,57 +148,55 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
         }
 
         @Override
-        public KeyStatus status() {
-            return call(status::value);
+        public KeyStatus status() throws Exception {
+            return status.value();
         }
 
         @Override
-        public void status(KeyStatus s) {
-            run(() -> {
-                if (s == null) {
-                    KeyStatus current = status.value();
-                    if (current != null && current.gaugeEpoch == gaugeEpoch) {
-                        activeFingerprints--;
-                    }
-                    status.clear();
-                } else {
-                    if (s.gaugeEpoch != gaugeEpoch) {
-                        s.gaugeEpoch = gaugeEpoch;
-                        activeFingerprints++;
-                    }
-                    status.update(s);
+        public void status(KeyStatus s) throws Exception {
+            if (s == null) {
+                KeyStatus current = status.value();
+                if (current != null && current.gaugeEpoch == gaugeEpoch) {
+                    activeFingerprints--;
                 }
-            });
+                status.clear();
+            } else {
+                if (s.gaugeEpoch != gaugeEpoch) {
+                    s.gaugeEpoch = gaugeEpoch;
+                    activeFingerprints++;
+                }
+                status.update(s);
+            }
         }
 
         @Override
-        public SecretTrail trail(String secretName) {
-            return call(() -> names.get(secretName));
+        public SecretTrail trail(String secretName) throws Exception {
+            return names.get(secretName);
         }
 
         @Override
-        public boolean hasTrail(String secretName) {
-            return call(() -> names.contains(secretName));
+        public boolean hasTrail(String secretName) throws Exception {
+            return names.contains(secretName);
         }
 
         @Override
-        public void putTrail(String secretName, SecretTrail trail) {
-            run(() -> names.put(secretName, trail));
+        public void putTrail(String secretName, SecretTrail trail) throws Exception {
+            names.put(secretName, trail);
         }
 
         @Override
-        public void removeTrail(String secretName) {
-            run(() -> names.remove(secretName));
+        public void removeTrail(String secretName) throws Exception {
+            names.remove(secretName);
         }
 
         @Override
-        public Iterable<Map.Entry<String, SecretTrail>> trails() {
-            return call(names::entries);
+        public Iterable<Map.Entry<String, SecretTrail>> trails() throws Exception {
+            return names.entries();
         }
 
         @Override
-        public Iterable<String> secretNames() {
-            return call(names::keys);
+        public Iterable<String> secretNames() throws Exception {
+            return names.keys();
         }
 
         @Override
@@ -207,28 +205,28 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
         }
 
         @Override
-        public Sighting[] pending(long time) {
-            return call(() -> pending.get(time));
+        public Sighting[] pending(long time) throws Exception {
+            return pending.get(time);
         }
 
         @Override
-        public void putPending(long time, Sighting[] sightings) {
-            run(() -> pending.put(time, sightings));
+        public void putPending(long time, Sighting[] sightings) throws Exception {
+            pending.put(time, sightings);
         }
 
         @Override
-        public void removePending(long time) {
-            run(() -> pending.remove(time));
+        public void removePending(long time) throws Exception {
+            pending.remove(time);
         }
 
         @Override
-        public Iterable<Long> pendingTimes() {
-            return call(pending::keys);
+        public Iterable<Long> pendingTimes() throws Exception {
+            return pending.keys();
         }
 
         @Override
-        public boolean hasPending() {
-            return !call(pending::isEmpty);
+        public boolean hasPending() throws Exception {
+            return !pending.isEmpty();
         }
 
         @Override
@@ -247,30 +245,5 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
             alertsTotal.add(1);
             out.collect(alert);
         }
-    }
-
-    private interface StateCall<T> {
-        T call() throws Exception;
-    }
-
-    private interface StateRun {
-        void run() throws Exception;
-    }
-
-    private static <T> T call(StateCall<T> c) {
-        try {
-            return c.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("state access failed", e);
-        }
-    }
-
-    private static void run(StateRun r) {
-        call(() -> {
-            r.run();
-            return null;
-        });
     }
 }

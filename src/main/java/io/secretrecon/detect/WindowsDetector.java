@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.alert.AlertIds;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 
@@ -29,7 +30,7 @@ final class WindowsDetector implements Detector {
     }
 
     @Override
-    public void onEvent(FingerprintState state, SecretGet event) {
+    public void onEvent(FingerprintState state, SecretGet event) throws Exception {
         long t = event.timestamp;
         long first = windows.firstIndex(t);
         long last = windows.lastIndex(t);
@@ -54,7 +55,7 @@ final class WindowsDetector implements Detector {
     }
 
     @Override
-    public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) {
+    public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception {
         KeyStatus status = state.status();
         long end = time + 1;
         if (status == null || !windows.isWindowEnd(end)) {
@@ -82,7 +83,7 @@ final class WindowsDetector implements Detector {
         }
         if (names.size() >= settings.threshold()) {
             names.sort(null);
-            state.emit(AlertFactory.build(key, DetectionMode.WINDOWS, AlertFactory.windowId(key, start, end), 1, end,
+            state.emit(AlertFactory.build(key, DetectionMode.WINDOWS, AlertIds.forWindow(key, start, end), 1, end,
                     clock.now(), start, end, names, tally));
         }
         for (String name : emptied) {
