@@ -97,6 +97,8 @@ class KafkaPipelineITCase {
         List<ConsumerRecord<byte[], byte[]>> committed = KafkaRecords.readCommitted(KAFKA.bootstrapServers(), alerts,
                 r -> r.size() >= expected.size(), WAIT);
         assertThat(canonical(committed)).containsExactlyElementsOf(expected);
+        assertThat(canonical(committed)).as("the file path on the same events")
+                .containsExactlyElementsOf(AlertDocuments.canonical(runOnFile(file)));
         assertThat(committed).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
                 .isEqualTo(JSON.readTree(r.value()).at("/kibana/alert/uuid").asText()));
 
@@ -255,6 +257,17 @@ class KafkaPipelineITCase {
                 "--flink.restart-strategy.fixed-delay.delay", "1s"));
         args.addAll(List.of(extra));
         return SecretReconJob.loadSettings(args.toArray(new String[0]));
+    }
+
+    private Path runOnFile(Path input) throws Exception {
+        Path out = tmp.resolve("file-alerts.ndjson");
+        JobSettings settings = SecretReconJob.loadSettings(new String[] {"--source.type", "file",
+                "--source.path", input.toString(), "--sink.type", "file", "--sink.path", out.toString(),
+                "--dead-letter.path", tmp.resolve("file-dead-letters.ndjson").toString()});
+        StreamExecutionEnvironment env = environment(settings);
+        SecretReconJob.build(env, settings);
+        env.execute("file-path");
+        return out;
     }
 
     private static StreamExecutionEnvironment environment(JobSettings settings) {

@@ -68,7 +68,14 @@ class KafkaBrokerITCase {
         }
         List<String> more = new ArrayList<>(expected);
         more.add("committed-6");
-        assertThat(readCommitted(topic)).containsExactlyInAnyOrderElementsOf(more);
+        // commitTransaction returns before the commit markers are written: until they are, the
+        // last stable offset still stops short of the new record. Read again until it shows.
+        List<String> seen = readCommitted(topic);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!seen.contains("committed-6") && System.nanoTime() < deadline) {
+            seen = readCommitted(topic);
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(more);
     }
 
     private static KafkaProducer<String, String> producer(String transactionalId) {
