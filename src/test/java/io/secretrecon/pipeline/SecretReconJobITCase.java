@@ -139,6 +139,46 @@ class SecretReconJobITCase {
         assertThat(dead).allSatisfy(d -> assertThat(d.get("record").asText().length()).isLessThanOrEqualTo(64 * 1024));
     }
 
+    @Test
+    void eventListsAndMultiValuedUserAgentsWorkThroughTheWholeJobFromGzip() throws Exception {
+        String item = "{\"level\":\"Metadata\",\"auditID\":\"%s\",\"stage\":\"ResponseComplete\",\"verb\":\"get\","
+                + "\"user\":{\"username\":\"eve\"},\"impersonatedUser\":{\"username\":\"admin\"},"
+                + "\"sourceIPs\":[\"192.0.2.9\",\"0:0:0:0:0:ffff:c633:6407\"],\"userAgent\":\"curl/8.5.0\","
+                + "\"objectRef\":{\"resource\":\"secrets\",\"namespace\":\"prod\",\"name\":\"%s\"},"
+                + "\"requestReceivedTimestamp\":\"%s\",\"annotations\":{\"authorization.k8s.io/decision\":\"%s\"}}";
+        String eventList = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":["
+                + String.format(item, "a1", "db", "2026-11-02T10:00:01.000001Z", "allow") + ","
+                + String.format(item, "a2", "api", "2026-11-02T10:00:02.5Z", "forbid") + ","
+                + String.format(item, "a3", "tls", "2026-11-02T10:00:03+00:00", "allow") + "]}";
+        String ecs = "{\"@timestamp\":\"2026-11-02T11:00:0%dZ\",\"event.dataset\":\"kubernetes.audit_logs\","
+                + "\"event\":{\"action\":\"get\"},\"user\":{\"name\":\"bot\"},\"kubernetes.audit\":{\"user.username\":\"bot\","
+                + "\"objectRef\":{\"resource\":\"secrets\",\"name\":\"s%d\"}},\"source.ip\":\"2001:DB8::1\","
+                + "\"user_agent\":{\"original\":[\"agent-a\",\"agent-b\",\"agent-a\"]}}";
+        Path gz = tmp.resolve("shapes.log.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write((eventList + "\n").getBytes(StandardCharsets.UTF_8));
+            for (int i = 1; i <= 3; i++) {
+                out.write((String.format(ecs, i, i) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        Run run = run(gz, "--detector.mode", "continuous");
+
+        List<JsonNode> alerts = AlertDocuments.read(run.alertFile);
+        assertThat(alerts).extracting(a -> a.at("/user/name").asText() + " " + a.at("/source/ip").asText() + " "
+                        + a.at("/user_agent/original").asText() + " " + a.at("/Esql/unique_credentials").asInt())
+                .containsExactlyInAnyOrder(
+                        "eve 198.51.100.7 curl/8.5.0 3",   // the remote address, IPv4-mapped written as IPv4
+                        "bot 2001:db8::1 agent-a 3",
+                        "bot 2001:db8::1 agent-b 3");
+        JsonNode eve = alerts.stream().filter(a -> a.at("/user/name").asText().equals("eve")).findFirst().orElseThrow();
+        assertThat(eve.at("/Esql/outcome").toString()).isEqualTo("[\"allow\",\"forbid\"]");
+        assertThat(eve.at("/secret_recon/audit_ids").toString()).isEqualTo("[\"a1\",\"a2\",\"a3\"]");
+        assertThat(eve.at("/@timestamp").asText()).isEqualTo("2026-11-02T10:00:03.000Z");
+        assertThat(eve.at("/Esql/namespaces").toString()).isEqualTo("[\"prod\"]");
+        assertThat(run.deadLetters()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static List<WorkloadGenerator.Event> generate(long seed) {
