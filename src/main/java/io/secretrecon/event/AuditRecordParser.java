@@ -148,9 +148,12 @@ public final class AuditRecordParser implements Serializable {
      */
     public void parse(byte[] bytes, int offset, int length, RecordOrigin origin, Long kafkaTimestamp, Consumer<ParsedRecord> out) {
         if (length > maxRecordBytes) {
-            out.accept(ParsedRecord.of(DeadLetters.of(REASON_TOO_LARGE,
+            // Only the head is kept: it is not valid JSON on its own, so it is cut before any payload.
+            DeadLetter d = DeadLetters.of(REASON_TOO_LARGE,
                     "record of " + length + " bytes exceeds source.max-record-size (" + maxRecordBytes + " bytes)",
-                    origin, -1, bytes, offset, length)));
+                    origin, -1, bytes, offset, Math.min(length, DeadLetters.MAX_RECORD_BYTES));
+            d.truncated = true;
+            out.accept(ParsedRecord.of(d));
             return;
         }
         Bag top = new Bag();
