@@ -121,14 +121,13 @@ final class ContinuousDetector implements Detector {
         return s.lastEventTime == NONE ? NONE : s.lastEventTime + lookback;
     }
 
+    /** The earliest of three deadlines, any of which may be NONE. */
     private static long earliest(long a, long b, long c) {
-        long m = NONE;
-        for (long v : new long[] {a, b, c}) {
-            if (v != NONE && (m == NONE || v < m)) {
-                m = v;
-            }
-        }
-        return m;
+        return earlier(earlier(a, b), c);
+    }
+
+    private static long earlier(long a, long b) {
+        return a == NONE ? b : b == NONE ? a : Math.min(a, b);
     }
 
     private void apply(FingerprintState state, KeyStatus s, Fingerprint key, long t, Sighting[] sightings) throws Exception {
