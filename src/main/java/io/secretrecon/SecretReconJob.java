@@ -148,6 +148,12 @@ public final class SecretReconJob {
             return KafkaIo.source(settings.kafka(), settings.maxRecordBytes());
         }
         Path[] paths = settings.sourcePaths().stream().map(Path::new).toArray(Path[]::new);
+        for (Path p : paths) {
+            boolean local = p.toUri().getScheme() == null || "file".equals(p.toUri().getScheme());
+            if (local && !Files.exists(java.nio.file.Path.of(p.toUri().getPath()))) {
+                throw ConfigException.forKey("source.path", p + " does not exist");
+            }
+        }
         return FileSource.forBulkFileFormat(new AuditFileFormat(settings.maxRecordBytes()), paths).build();
     }
 

@@ -101,8 +101,11 @@ public final class JobSettings implements Serializable {
             boolean prefixed = (key.startsWith(FLINK_PREFIX) && key.length() > FLINK_PREFIX.length())
                     || (key.startsWith(KAFKA_PROPERTIES_PREFIX) && key.length() > KAFKA_PROPERTIES_PREFIX.length());
             if (!KEYS.containsKey(key) && !prefixed) {
-                throw ConfigException.forKey(key, "unknown setting (known: " + String.join(", ", KEYS.keySet())
-                        + ", kafka.properties.<Kafka client property> and flink.<Flink option>)");
+                String closest = closestKey(key);
+                throw ConfigException.forKey(key, "unknown setting"
+                        + (closest != null ? " (did you mean " + closest + "?)" : "")
+                        + "; the keys are listed in README.md, plus kafka.properties.<Kafka client property>"
+                        + " and flink.<Flink option>");
             }
         }
         Reader r = new Reader(raw);
@@ -226,6 +229,39 @@ public final class JobSettings implements Serializable {
         return new KafkaSettings(servers, topics, pattern, r.text("kafka.group-id"), startingOffsets, startingTimestamp,
                 stopping.equals("latest"), r.text("kafka.alerts-topic"), r.text("kafka.dead-letter-topic"), prefix,
                 timeout, props);
+    }
+
+    /** The known key nearest to a mistyped one (at most a third of it edited), or null. */
+    static String closestKey(String key) {
+        String best = null;
+        int bestDistance = Math.max(2, key.length() / 3) + 1;
+        for (String known : KEYS.keySet()) {
+            int d = editDistance(key, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] swap = prev;
+            prev = cur;
+            cur = swap;
+        }
+        return prev[b.length()];
     }
 
     /** Validates raw settings. */

@@ -279,4 +279,14 @@ class JobSettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(key + ":");
     }
+
+    @Test
+    void aMistypedKeyIsNamedWithTheKeyItProbablyMeant() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobSettings.from(new RawSettings()
+                        .put("source.path", "x", "test").put("detector.lookbak", "5m", "test")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("detector.lookbak: unknown setting (did you mean detector.lookback?)");
+        org.assertj.core.api.Assertions.assertThat(JobSettings.closestKey("completely.different")).isNull();
+    }
+
 }
