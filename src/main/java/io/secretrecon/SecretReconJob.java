@@ -17,7 +17,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -147,14 +146,14 @@ public final class SecretReconJob {
         if (settings.sourceType() == JobSettings.SourceType.KAFKA) {
             return KafkaIo.source(settings.kafka(), settings.maxRecordBytes());
         }
-        Path[] paths = settings.sourcePaths().stream().map(Path::new).toArray(Path[]::new);
+        List<Path> paths = settings.sourcePaths().stream().map(Path::new).collect(java.util.stream.Collectors.toList());
         for (Path p : paths) {
             boolean local = p.toUri().getScheme() == null || "file".equals(p.toUri().getScheme());
             if (local && !Files.exists(java.nio.file.Path.of(p.toUri().getPath()))) {
                 throw ConfigException.forKey("source.path", p + " does not exist");
             }
         }
-        return FileSource.forBulkFileFormat(new AuditFileFormat(settings.maxRecordBytes()), paths).build();
+        return AuditFileFormat.source(paths, settings.maxRecordBytes());
     }
 
     /**

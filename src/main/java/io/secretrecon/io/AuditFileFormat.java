@@ -6,7 +6,9 @@ import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.event.RecordOrigin;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.connector.file.src.util.IteratorResultIterator;
@@ -38,6 +40,14 @@ public final class AuditFileFormat implements BulkFormat<ParsedRecord, FileSourc
 
     public AuditFileFormat(long maxRecordBytes) {
         this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** A bounded source over files and directories of audit logs (see {@link AuditFileFilter}). */
+    public static FileSource<ParsedRecord> source(List<Path> paths, long maxRecordBytes) {
+        AuditFileFilter filter = new AuditFileFilter(new java.util.HashSet<>(paths));
+        return FileSource.forBulkFileFormat(new AuditFileFormat(maxRecordBytes), paths.toArray(new Path[0]))
+                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(filter))
+                .build();
     }
 
     @Override
