@@ -52,6 +52,7 @@ public final class KafkaIo {
         return b.build();
     }
 
+    @SuppressWarnings("deprecation") // the connector's API still takes Kafka's OffsetResetStrategy
     private static OffsetsInitializer startingOffsets(KafkaSettings k) {
         switch (k.startingOffsets()) {
             case EARLIEST:
