@@ -37,18 +37,19 @@ final class WindowsDetector implements Detector {
         if (first > last) {
             return; // between windows (lookback shorter than slide): no window can count it
         }
-        KeyStatus status = state.status();
-        if (status == null) {
-            status = new KeyStatus();
-        }
         SecretTrail trail = state.trail(event.secretName);
         if (trail == null) {
-            trail = SecretTrail.empty();
+            // Only a new name changes the status: a repeated one leaves it alone (no write per event).
+            KeyStatus status = state.status();
+            if (status == null) {
+                status = new KeyStatus();
+            }
             status.nameCount++;
+            state.status(status);
+            trail = SecretTrail.empty();
         }
         trail.add(windows.paneStart(t), t, Sighting.of(event), Long.MIN_VALUE);
         state.putTrail(event.secretName, trail);
-        state.status(status);
         for (long k = first; k <= last; k++) {
             state.registerTimer(windows.end(k) - 1);
         }
