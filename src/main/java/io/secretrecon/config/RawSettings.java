@@ -111,6 +111,24 @@ public final class RawSettings {
         return values.containsKey(key);
     }
 
+    /**
+     * Whether the value mentions a {@code ${env:}} or {@code ${file:}} reference: what it resolves
+     * to may be a secret, so errors about it must not quote it.
+     */
+    public boolean isReference(String key) {
+        Object v = values.get(key);
+        if (v == null) {
+            return false;
+        }
+        List<?> items = v instanceof List ? (List<?>) v : List.of(v);
+        for (Object item : items) {
+            if (REFERENCE.matcher(item.toString()).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The value as text (lists joined by commas), with references resolved; null if absent. */
     public String text(String key) {
         Object v = values.get(key);

@@ -3,7 +3,10 @@ package io.secretrecon.detect;
 import java.io.Serializable;
 import java.time.Duration;
 
-/** The detector's constants, in milliseconds of event time. */
+/**
+ * The detector's constants, in milliseconds of event time. Their defaults are defined with the
+ * settings, in {@code config.Settings}.
+ */
 public final class DetectorSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -29,11 +32,6 @@ public final class DetectorSettings implements Serializable {
         this.offset = offset.toMillis();
         this.threshold = threshold;
         this.updateInterval = updateInterval.toMillis();
-    }
-
-    public static DetectorSettings defaults(DetectionMode mode) {
-        return new DetectorSettings(mode, Duration.ofMinutes(6), Duration.ofMinutes(5), Duration.ZERO, 3,
-                Duration.ofMinutes(1));
     }
 
     public DetectionMode mode() {

@@ -7,20 +7,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The rule's constants: its exclusion lists, the secret-name pattern and the source-ip mode. */
+/**
+ * The rule's constants: its exclusion lists, the secret-name pattern and the source-ip mode. Their
+ * defaults (the seed rule's) are defined with the settings, in {@code config.Settings}.
+ */
 public final class RuleSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
-
-    public static final List<String> DEFAULT_EXCLUDED_SOURCE_IPS = List.of("127.0.0.1", "::1");
-    public static final List<String> DEFAULT_EXCLUDED_USER_NAMES =
-            List.of("system:kube-controller-manager", "system:kube-scheduler");
-    public static final String DEFAULT_EXCLUDED_SECRET_NAME_PATTERN = "sh.helm.release.*";
-    public static final List<String> DEFAULT_EXCLUDED_AUDIT_USERNAMES = List.of(
-            "system:serviceaccount:flux-system:kustomize-controller",
-            "system:serviceaccount:flux-system:helm-controller",
-            "system:serviceaccount:flux-system:source-controller",
-            "system:serviceaccount:security:trivy-operator");
 
     private final Set<String> excludedSourceIps;
     private final Set<String> excludedUserNames;
@@ -43,11 +36,6 @@ public final class RuleSettings implements Serializable {
         this.excludedSecretNamePattern = new LikePattern(excludedSecretNamePattern);
         this.excludedAuditUsernames = Set.copyOf(excludedAuditUsernames);
         this.sourceIpMode = sourceIpMode;
-    }
-
-    public static RuleSettings defaults() {
-        return new RuleSettings(DEFAULT_EXCLUDED_SOURCE_IPS, DEFAULT_EXCLUDED_USER_NAMES,
-                DEFAULT_EXCLUDED_SECRET_NAME_PATTERN, DEFAULT_EXCLUDED_AUDIT_USERNAMES, SourceIpMode.REMOTE);
     }
 
     public Set<String> excludedSourceIps() {

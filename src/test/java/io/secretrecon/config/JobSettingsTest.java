@@ -1,7 +1,5 @@
 package io.secretrecon.config;
 
-import io.secretrecon.config.JobSettings.DeadLetterType;
-import io.secretrecon.config.JobSettings.SinkType;
 import io.secretrecon.detect.DetectionMode;
 import io.secretrecon.detect.DetectorSettings;
 import io.secretrecon.rule.RuleSettings;
@@ -31,7 +29,7 @@ class JobSettingsTest {
     @Test
     void detectorDefaultsAreTheSeedRules() {
         DetectorSettings d = settings().detector();
-        DetectorSettings seed = DetectorSettings.defaults(DetectionMode.CONTINUOUS);
+        DetectorSettings seed = JobSettings.defaultDetector(DetectionMode.CONTINUOUS);
 
         assertThat(d.mode()).isEqualTo(DetectionMode.CONTINUOUS);
         assertThat(d.lookback()).isEqualTo(Duration.ofMinutes(6).toMillis()).isEqualTo(seed.lookback());
@@ -44,7 +42,7 @@ class JobSettingsTest {
     @Test
     void ruleDefaultsAreTheSeedRules() {
         RuleSettings rule = settings().rule();
-        RuleSettings seed = RuleSettings.defaults();
+        RuleSettings seed = JobSettings.defaultRule();
 
         assertThat(rule.excludedSourceIps()).containsExactlyInAnyOrder("127.0.0.1", "::1").isEqualTo(seed.excludedSourceIps());
         assertThat(rule.excludedUserNames()).isEqualTo(seed.excludedUserNames());
@@ -62,8 +60,8 @@ class JobSettingsTest {
         assertThat(s.sourceType()).isEqualTo(JobSettings.SourceType.FILE);
         assertThat(s.sourcePaths()).containsExactly(AUDIT_LOG);
         assertThat(s.maxRecordBytes()).isEqualTo(16L * 1024 * 1024);
-        assertThat(s.sinkTypes()).containsExactly(SinkType.STDOUT);
-        assertThat(s.deadLetterType()).isEqualTo(DeadLetterType.FILE);
+        assertThat(s.sinkTypes()).containsExactly(OutputType.STDOUT);
+        assertThat(s.deadLetterType()).isEqualTo(OutputType.FILE);
         assertThat(s.deadLetterPath()).isEqualTo("dead-letters.ndjson");
         assertThat(s.keepUiOpen()).isFalse();
         assertThat(s.flinkOptions()).isEmpty();
@@ -72,7 +70,7 @@ class JobSettingsTest {
     @Test
     void everyKnownKeyHasADefaultThatValidates() {
         RawSettings raw = new RawSettings();
-        JobSettings.KEYS.forEach((key, defaultAndMeaning) -> raw.put(key, defaultAndMeaning[0], "defaults"));
+        Settings.all().forEach(setting -> raw.put(setting.key(), setting.defaultText(), "defaults"));
         raw.put("source.path", AUDIT_LOG, "test");
 
         assertThat(JobSettings.from(raw).detector().lookback()).isEqualTo(Duration.ofMinutes(6).toMillis());
@@ -128,7 +126,7 @@ class JobSettingsTest {
 
         assertThat(s.detector().mode()).isEqualTo(DetectionMode.WINDOWS);
         assertThat(s.rule().sourceIpMode()).isEqualTo(SourceIpMode.ALL);
-        assertThat(s.sinkTypes()).containsExactly(SinkType.FILE, SinkType.STDOUT);
+        assertThat(s.sinkTypes()).containsExactly(OutputType.FILE, OutputType.STDOUT);
     }
 
     @Test

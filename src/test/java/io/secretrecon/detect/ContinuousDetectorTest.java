@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.config.JobSettings;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.event.EventTimes;
 import io.secretrecon.rule.SecretGet;
@@ -24,7 +25,7 @@ class ContinuousDetectorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        detector = new DetectorHarness(DetectorSettings.defaults(DetectionMode.CONTINUOUS));
+        detector = new DetectorHarness(JobSettings.defaultDetector(DetectionMode.CONTINUOUS));
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.config.JobSettings;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.alert.AlertIds;
 import io.secretrecon.rule.Fingerprint;
@@ -38,7 +39,7 @@ class SavepointCompatibilityTest {
     @Test
     void anOpenEpisodeWithAPendingEventSurvivesARestore() throws Exception {
         Path snapshot = DIR.resolve("secret-burst-detector-v1-continuous.snapshot");
-        DetectorSettings settings = DetectorSettings.defaults(DetectionMode.CONTINUOUS);
+        DetectorSettings settings = JobSettings.defaultDetector(DetectionMode.CONTINUOUS);
         if (WRITE) {
             write(settings, snapshot, minutes(2),
                     secretGet("alice", "a").at(minutes(0)),
@@ -66,7 +67,7 @@ class SavepointCompatibilityTest {
     @Test
     void aWindowHalfFilledBeforeARestoreIsCompletedAfterIt() throws Exception {
         Path snapshot = DIR.resolve("secret-burst-detector-v1-windows.snapshot");
-        DetectorSettings settings = DetectorSettings.defaults(DetectionMode.WINDOWS);
+        DetectorSettings settings = JobSettings.defaultDetector(DetectionMode.WINDOWS);
         if (WRITE) {
             write(settings, snapshot, minutes(2),
                     secretGet("bob", "a").at(minutes(1)),

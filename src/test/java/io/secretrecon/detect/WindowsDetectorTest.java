@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.config.JobSettings;
 import io.secretrecon.alert.Alert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +20,7 @@ class WindowsDetectorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        detector = new DetectorHarness(DetectorSettings.defaults(DetectionMode.WINDOWS));
+        detector = new DetectorHarness(JobSettings.defaultDetector(DetectionMode.WINDOWS));
     }
 
     @AfterEach

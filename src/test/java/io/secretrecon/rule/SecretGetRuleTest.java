@@ -1,5 +1,7 @@
 package io.secretrecon.rule;
 
+import io.secretrecon.config.JobSettings;
+import io.secretrecon.config.Settings;
 import io.secretrecon.event.AuditEvent;
 import io.secretrecon.event.IpAddresses;
 import io.secretrecon.event.RecordOrigin;
@@ -20,7 +22,7 @@ class SecretGetRuleTest {
     private static final String ALICE = "alice@example.com";
     private static final String KUBECTL = "kubectl/v1.31.2 (linux/amd64) kubernetes/abc1234";
 
-    private static final SecretGetRule SEED_RULE = new SecretGetRule(RuleSettings.defaults());
+    private static final SecretGetRule SEED_RULE = new SecretGetRule(JobSettings.defaultRule());
 
     // ---------------------------------------------------------------- kept
 
@@ -144,7 +146,7 @@ class SecretGetRuleTest {
 
     @Test
     void allModeDropsAnyRequestWithSeveralAddressesAsEsqlDoes() {
-        SecretGetRule all = rule(RuleSettings.DEFAULT_EXCLUDED_SOURCE_IPS, SourceIpMode.ALL);
+        SecretGetRule all = rule(Settings.RULE_EXCLUDED_SOURCE_IPS.defaultValue(), SourceIpMode.ALL);
 
         assertThat(verdict(all, secretGet("x").from("203.0.113.9", "10.0.3.17"))).isEqualTo(Verdict.NULL_OR_MULTI_VALUED);
         assertThat(verdict(all, secretGet("x").from("10.0.3.17"))).isEqualTo(Verdict.KEPT);
@@ -153,7 +155,7 @@ class SecretGetRuleTest {
 
     @Test
     void allModeCollapsesRepeatedAddresses() {
-        SecretGetRule all = rule(RuleSettings.DEFAULT_EXCLUDED_SOURCE_IPS, SourceIpMode.ALL);
+        SecretGetRule all = rule(Settings.RULE_EXCLUDED_SOURCE_IPS.defaultValue(), SourceIpMode.ALL);
         List<SecretGet> out = new ArrayList<>();
 
         Verdict v = all.evaluate(secretGet("x").from("10.0.3.17", "::ffff:10.0.3.17").build(), out::add);
@@ -196,7 +198,7 @@ class SecretGetRuleTest {
 
     @Test
     void gitOpsControllersAndTrivyAreExcluded() {
-        for (String controller : RuleSettings.DEFAULT_EXCLUDED_AUDIT_USERNAMES) {
+        for (String controller : Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue()) {
             assertThat(verdict(secretGet("x").by(controller))).as(controller).isEqualTo(Verdict.EXCLUDED_AUDIT_USERNAME);
         }
         assertThat(verdict(secretGet("x").by("system:serviceaccount:flux-system:notification-controller"))).isEqualTo(Verdict.KEPT);
@@ -295,8 +297,8 @@ class SecretGetRuleTest {
     }
 
     private static SecretGetRule rule(List<String> excludedIps, SourceIpMode mode) {
-        return new SecretGetRule(new RuleSettings(excludedIps, RuleSettings.DEFAULT_EXCLUDED_USER_NAMES,
-                RuleSettings.DEFAULT_EXCLUDED_SECRET_NAME_PATTERN, RuleSettings.DEFAULT_EXCLUDED_AUDIT_USERNAMES, mode));
+        return new SecretGetRule(new RuleSettings(excludedIps, Settings.RULE_EXCLUDED_USER_NAMES.defaultValue(),
+                Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.defaultValue(), Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue(), mode));
     }
 
     /** Alice reads one Secret with kubectl from 10.0.3.17: the ECS view the parser would give. */

@@ -1,0 +1,16 @@
+package io.secretrecon.config;
+
+/**
+ * The kinds of output, for alerts ({@code sink.type}) and dead letters ({@code dead-letter.type}).
+ * Each has one class in {@code pipeline/} that attaches it; this enum only names them.
+ */
+public enum OutputType {
+    STDOUT,
+    FILE,
+    KAFKA;
+
+    /** Whether this kind can take the dead-letter output too. */
+    public boolean takesDeadLetters() {
+        return true;
+    }
+}

@@ -1,0 +1,143 @@
+package io.secretrecon.config;
+
+import io.secretrecon.detect.DetectionMode;
+import io.secretrecon.rule.SourceIpMode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every job setting, defined once: key, type, default and one-line meaning. The README's
+ * configuration table and {@code flink-conf/secret-recon.yaml} are checked against this list by
+ * {@code SettingsDocumentationTest}; {@link JobSettings} reads every value through it. The rule's
+ * constants default to the seed rule's values (SPEC §1).
+ */
+public final class Settings {
+
+    private static final Map<String, Setting<?>> ALL = new LinkedHashMap<>();
+
+    /** Prefix of Flink options given as job settings ({@code --flink.parallelism.default 4}). */
+    public static final String FLINK_PREFIX = "flink.";
+
+    /** Prefix of Kafka client properties ({@code kafka.properties.security.protocol}). */
+    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
+
+    public static final Setting<JobSettings.SourceType> SOURCE_TYPE = define("source.type", "file",
+            "where audit events come from: `file` or `kafka`", Setting.enumType(JobSettings.SourceType.class));
+    public static final Setting<List<String>> SOURCE_PATH = define("source.path", "",
+            "file or directory of NDJSON audit events (plain or `.gz`), a list is allowed; required for `source.type: file`",
+            Setting.LIST);
+    public static final Setting<Long> SOURCE_MAX_RECORD_SIZE = define("source.max-record-size", "16mb",
+            "longer records are dead-lettered as `too-large`", Setting.MEMORY_SIZE);
+
+    public static final Setting<List<OutputType>> SINK_TYPE = define("sink.type", "stdout",
+            "where alerts go, one or more of `stdout`, `file`, `kafka` (e.g. `kafka,stdout`)",
+            Setting.enumListType(OutputType.class));
+    public static final Setting<String> SINK_PATH = define("sink.path", "",
+            "alert file, one JSON per line; required when `sink.type` has `file`", Setting.TEXT);
+    public static final Setting<OutputType> DEAD_LETTER_TYPE = define("dead-letter.type", "file",
+            "where rejected and late records go: `file`, `stdout` or `kafka`", Setting.enumType(OutputType.class));
+    public static final Setting<String> DEAD_LETTER_PATH = define("dead-letter.path", "dead-letters.ndjson",
+            "dead-letter file, one JSON per line, for `dead-letter.type: file`", Setting.TEXT);
+
+    public static final Setting<DetectionMode> DETECTOR_MODE = define("detector.mode", "continuous",
+            "`continuous` (incident alerts with revisions) or `windows` (Elastic parity)",
+            Setting.enumType(DetectionMode.class));
+    public static final Setting<Duration> DETECTOR_LOOKBACK = define("detector.lookback", "6m",
+            "trailing window length (Flink duration syntax: `6m`, `30 s`, `500ms`)", Setting.POSITIVE_DURATION);
+    public static final Setting<Duration> DETECTOR_SLIDE = define("detector.slide", "5m",
+            "`windows`: distance between window starts (Elastic's schedule)", Setting.POSITIVE_DURATION);
+    public static final Setting<Duration> DETECTOR_OFFSET = define("detector.offset", "0",
+            "`windows`: window starts are k·slide + offset", Setting.DURATION);
+    public static final Setting<Integer> DETECTOR_THRESHOLD = define("detector.threshold", "3",
+            "distinct secret names that make an alert", Setting.POSITIVE_INT);
+    public static final Setting<Duration> DETECTOR_UPDATE_INTERVAL = define("detector.update-interval", "1m",
+            "`continuous`: minimum event time between revisions", Setting.DURATION);
+    public static final Setting<SourceIpMode> DETECTOR_SOURCE_IP = define("detector.source-ip", "remote",
+            "`remote`: last of `sourceIPs` (unforgeable); `all`: exact ES|QL (proxied requests are dropped)",
+            Setting.enumType(SourceIpMode.class));
+
+    public static final Setting<Duration> WATERMARK_OUT_OF_ORDERNESS = define("watermark.out-of-orderness", "30s",
+            "how far behind the newest event an event may arrive", Setting.DURATION);
+    public static final Setting<Duration> WATERMARK_IDLENESS = define("watermark.idleness", "1m",
+            "a source split or partition without records for this long stops holding back event time",
+            Setting.POSITIVE_DURATION);
+
+    public static final Setting<List<String>> RULE_EXCLUDED_SOURCE_IPS = define("rule.excluded-source-ips",
+            "127.0.0.1, ::1", "`source.ip` values the rule drops (canonicalised at start-up)", Setting.LIST);
+    public static final Setting<List<String>> RULE_EXCLUDED_USER_NAMES = define("rule.excluded-user-names",
+            "system:kube-controller-manager, system:kube-scheduler", "`user.name` values the rule drops", Setting.LIST);
+    public static final Setting<String> RULE_EXCLUDED_SECRET_NAME_PATTERN = define(
+            "rule.excluded-secret-name-pattern", "sh.helm.release.*",
+            "LIKE pattern (`*` and `?`) of secret names the rule drops", Setting.TEXT);
+    public static final Setting<List<String>> RULE_EXCLUDED_AUDIT_USERNAMES = define("rule.excluded-audit-usernames",
+            "system:serviceaccount:flux-system:kustomize-controller, system:serviceaccount:flux-system:helm-controller, "
+                    + "system:serviceaccount:flux-system:source-controller, system:serviceaccount:security:trivy-operator",
+            "`kubernetes.audit.user.username` values the rule drops", Setting.LIST);
+
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = define("kafka.bootstrap-servers", "",
+            "`host:port` list; required when anything uses Kafka", Setting.TEXT);
+    public static final Setting<List<String>> KAFKA_TOPICS = define("kafka.topics", "",
+            "input topics (list); or `kafka.topic-pattern`", Setting.LIST);
+    public static final Setting<String> KAFKA_TOPIC_PATTERN = define("kafka.topic-pattern", "",
+            "input topic regex; or `kafka.topics`", Setting.TEXT);
+    public static final Setting<String> KAFKA_GROUP_ID = define("kafka.group-id", "secret-recon",
+            "consumer group; offsets are committed on checkpoints", Setting.TEXT);
+    public static final Setting<String> KAFKA_STARTING_OFFSETS = define("kafka.starting-offsets", "committed",
+            "`committed` (earliest without one), `earliest`, `latest`, or a time (ISO-8601 or epoch ms)", Setting.TEXT);
+    public static final Setting<String> KAFKA_STOPPING_OFFSETS = define("kafka.stopping-offsets", "none",
+            "`none` (run forever) or `latest` (stop at the offsets latest at start: a replay that ends)", Setting.TEXT);
+    public static final Setting<String> KAFKA_ALERTS_TOPIC = define("kafka.alerts-topic", "k8s-secret-recon-alerts",
+            "alerts topic: key = alert id, value = alert JSON", Setting.TEXT);
+    public static final Setting<String> KAFKA_DEAD_LETTER_TOPIC = define("kafka.dead-letter-topic",
+            "k8s-secret-recon-dlq", "dead-letter topic for `dead-letter.type: kafka`", Setting.TEXT);
+    public static final Setting<String> KAFKA_TRANSACTIONAL_ID_PREFIX = define("kafka.transactional-id-prefix",
+            "secret-recon", "prefix of the exactly-once sinks' transactional ids; unique per job", Setting.TEXT);
+    public static final Setting<Duration> KAFKA_TRANSACTION_TIMEOUT = define("kafka.transaction-timeout", "10min",
+            "above checkpoint interval plus recovery, at most the broker's `transaction.max.timeout.ms` (15 min)",
+            Setting.POSITIVE_DURATION);
+
+    public static final Setting<Boolean> LOCAL_KEEP_UI_OPEN = define("local.keep-ui-open", "false",
+            "`scripts/run-local.sh`: keep the web UI up after a bounded input is done", Setting.BOOLEAN);
+
+    private Settings() {}
+
+    private static <T> Setting<T> define(String key, String defaultText, String meaning, Setting.Type<T> type) {
+        Setting<T> s = new Setting<>(key, defaultText, meaning, type);
+        if (ALL.put(key, s) != null) {
+            throw new IllegalStateException("setting defined twice: " + key);
+        }
+        return s;
+    }
+
+    /** Every setting, in the order of the README's table. */
+    public static List<Setting<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(ALL.values()));
+    }
+
+    /** The setting with this key, or null. */
+    public static Setting<?> byKey(String key) {
+        return ALL.get(key);
+    }
+
+    /** Whether a key belongs to a family of pass-through options ({@code flink.*}, {@code kafka.properties.*}). */
+    public static boolean isPassThrough(String key) {
+        return (key.startsWith(FLINK_PREFIX) && key.length() > FLINK_PREFIX.length())
+                || (key.startsWith(KAFKA_PROPERTIES_PREFIX) && key.length() > KAFKA_PROPERTIES_PREFIX.length());
+    }
+
+    /** The README's configuration table, generated from the definitions. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+        for (Setting<?> s : ALL.values()) {
+            String def = s.defaultText().isEmpty() ? "—" : "`" + s.defaultText() + "`";
+            sb.append("| `").append(s.key()).append("` | ").append(def).append(" | ")
+                    .append(s.meaning().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+}
