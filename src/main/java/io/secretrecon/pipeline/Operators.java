@@ -1,8 +1,12 @@
 package io.secretrecon.pipeline;
 
+import io.secretrecon.config.OutputType;
+import io.secretrecon.config.Setting;
+
 /**
- * Stable operator uids (state is matched to operators by these on restore: never change one) and
- * the names shown in the web UI.
+ * Every operator's uid and the name shown in the web UI, in one place. State is matched to
+ * operators by uid on restore: never change one (the README lists them, and
+ * {@code OperatorUidsTest} checks that list against the built job graph).
  */
 public final class Operators {
 
@@ -12,8 +16,36 @@ public final class Operators {
     public static final String FILTER_NAME = "Secret GET rule filter";
     public static final String DETECTOR_UID = "secret-burst-detector";
     public static final String DETECTOR_NAME = "Secret burst detector";
-    public static final String ALERT_SINK_UID_PREFIX = "alerts-";
-    public static final String DEAD_LETTER_SINK_UID_PREFIX = "dead-letters-";
+    public static final String DEAD_LETTER_JSON_UID = "dead-letter-json";
+    public static final String DEAD_LETTER_JSON_NAME = "Dead-letter JSON";
 
     private Operators() {}
+
+    /** The sink of alerts of one output type: {@code alerts-kafka-sink}. */
+    public static String alertSinkUid(OutputType type) {
+        return "alerts-" + Setting.name(type) + "-sink";
+    }
+
+    /** The alerts-to-JSON step in front of a line sink: {@code alert-json-stdout}. */
+    public static String alertJsonUid(OutputType type) {
+        return "alert-json-" + Setting.name(type);
+    }
+
+    public static String alertJsonName(OutputType type) {
+        return "Alert JSON (" + Setting.name(type) + ")";
+    }
+
+    /** The sink of the dead-letter output: {@code dead-letters-file-sink}. */
+    public static String deadLetterSinkUid(OutputType type) {
+        return "dead-letters-" + Setting.name(type) + "-sink";
+    }
+
+    /** A sink's name in the web UI: {@code Alerts to Kafka topic k8s-secret-recon-alerts}. */
+    public static String alertSinkName(String destination) {
+        return "Alerts to " + destination;
+    }
+
+    public static String deadLetterSinkName(String destination) {
+        return "Dead letters to " + destination;
+    }
 }

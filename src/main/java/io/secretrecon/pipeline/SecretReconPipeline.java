@@ -32,12 +32,12 @@ public final class SecretReconPipeline {
 
     private SecretReconPipeline() {}
 
-    /** The topology's two outputs. */
-    public static final class Outputs {
+    /** The topology's two outputs, before any sink. */
+    public static final class Streams {
         private final DataStream<Alert> alerts;
         private final DataStream<DeadLetter> deadLetters;
 
-        Outputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+        Streams(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
             this.alerts = alerts;
             this.deadLetters = deadLetters;
         }
@@ -51,7 +51,24 @@ public final class SecretReconPipeline {
         }
     }
 
-    public static Outputs build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, JobSettings settings) {
+    /**
+     * The whole job: the source the settings describe, the topology, and the outputs the settings
+     * choose ({@link Outputs}).
+     *
+     * @throws io.secretrecon.config.ConfigException if the settings cannot work (a missing input
+     *     path, exactly-once output without checkpointing, ...)
+     */
+    public static void buildJob(StreamExecutionEnvironment env, JobSettings settings) {
+        buildJob(env, settings, Sources.of(settings));
+    }
+
+    /** Like {@link #buildJob(StreamExecutionEnvironment, JobSettings)} with another source (tests inject faults). */
+    public static void buildJob(StreamExecutionEnvironment env, JobSettings settings, Source<ParsedRecord, ?, ?> source) {
+        Outputs.attach(env, build(env, source, settings), settings);
+    }
+
+    /** The topology between a source and the sinks: the seam that tests run with their own source and sinks. */
+    public static Streams build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, JobSettings settings) {
         WatermarkStrategy<ParsedRecord> watermarks = WatermarkStrategy
                 .<ParsedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withIdleness(settings.idleness())
@@ -74,6 +91,6 @@ public final class SecretReconPipeline {
 
         DataStream<DeadLetter> deadLetters = kept.getSideOutput(OutputTags.DEAD_LETTERS)
                 .union(alerts.getSideOutput(OutputTags.DEAD_LETTERS));
-        return new Outputs(alerts, deadLetters);
+        return new Streams(alerts, deadLetters);
     }
 }
