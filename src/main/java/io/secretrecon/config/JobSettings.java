@@ -7,10 +7,14 @@ import io.secretrecon.event.IpAddresses;
 import io.secretrecon.rule.RuleSettings;
 
 import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,6 +115,19 @@ public final class JobSettings implements Serializable {
         this.kafka = usesKafka() ? readKafka(raw) : null;
     }
 
+    /**
+     * Eight hex digits of SHA-256: the same settings give the same transactional ids after a
+     * restart (so the sink can abort what its previous run left open), other jobs other ids.
+     */
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     /** Whether two local paths name one file ({@code ./x} and {@code x} do). */
     private static boolean sameFile(String a, String b) {
         try {
@@ -168,7 +185,9 @@ public final class JobSettings implements Serializable {
         }
         String prefix = Settings.KAFKA_TRANSACTIONAL_ID_PREFIX.read(raw);
         if (prefix.isEmpty()) {
-            throw ConfigException.forKey(Settings.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "must not be empty");
+            prefix = "secret-recon-" + shortHash(String.join("\n", Settings.KAFKA_GROUP_ID.read(raw),
+                    String.join(",", topics), pattern, stopping, Settings.KAFKA_ALERTS_TOPIC.read(raw),
+                    Settings.KAFKA_DEAD_LETTER_TOPIC.read(raw), detector.mode().name()));
         }
         Duration timeout = Settings.KAFKA_TRANSACTION_TIMEOUT.read(raw);
         Map<String, String> props = new LinkedHashMap<>();

@@ -95,10 +95,13 @@ public final class Settings {
             "alerts topic: key = alert id, value = alert JSON", Setting.TEXT);
     public static final Setting<String> KAFKA_DEAD_LETTER_TOPIC = define("kafka.dead-letter-topic",
             "k8s-secret-recon-dlq", "dead-letter topic for `dead-letter.type: kafka`", Setting.TEXT);
-    public static final Setting<String> KAFKA_TRANSACTIONAL_ID_PREFIX = define("kafka.transactional-id-prefix",
-            "secret-recon", "prefix of the exactly-once sinks' transactional ids; unique per job", Setting.TEXT);
-    public static final Setting<Duration> KAFKA_TRANSACTION_TIMEOUT = define("kafka.transaction-timeout", "10min",
-            "above checkpoint interval plus recovery, at most the broker's `transaction.max.timeout.ms` (15 min)",
+    public static final Setting<String> KAFKA_TRANSACTIONAL_ID_PREFIX = define("kafka.transactional-id-prefix", "",
+            "prefix of the exactly-once sinks' transactional ids, unique per job; by default `secret-recon-` and a hash "
+                    + "of the group id, input topics, stopping offsets, output topics and detector mode",
+            Setting.TEXT);
+    public static final Setting<Duration> KAFKA_TRANSACTION_TIMEOUT = define("kafka.transaction-timeout", "15min",
+            "must exceed the checkpoint interval plus the checkpoint time-out; at most the broker's "
+                    + "`transaction.max.timeout.ms` (15 min by default)",
             Setting.POSITIVE_DURATION);
 
     public static final Setting<Boolean> LOCAL_KEEP_UI_OPEN = define("local.keep-ui-open", "false",

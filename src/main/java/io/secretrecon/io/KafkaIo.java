@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
 /**
  * Kafka source and exactly-once sinks (SPEC §7).
  *
- * <p>Both sinks write in Kafka transactions that commit with Flink's checkpoints
- * ({@link DeliveryGuarantee#EXACTLY_ONCE}): consumers must read with
+ * <p>In a streaming run both sinks write in Kafka transactions that commit with Flink's
+ * checkpoints ({@link DeliveryGuarantee#EXACTLY_ONCE}): consumers must read with
  * {@code isolation.level=read_committed}, and see alerts only after the checkpoint that covers
- * them. The transaction timeout must exceed the checkpoint interval plus the time a recovery
- * takes, and must not exceed the broker's {@code transaction.max.timeout.ms}; the job checks the
- * first at start-up.
+ * them. The transaction timeout must exceed the checkpoint interval plus the checkpoint time-out
+ * (and leave room for a recovery), and must not exceed the broker's
+ * {@code transaction.max.timeout.ms}; the job checks the first at start-up. A bounded replay runs in
+ * BATCH mode, which has no checkpoints: see {@code pipeline.KafkaOutput} for why it writes
+ * {@link DeliveryGuarantee#AT_LEAST_ONCE}.
  */
 public final class KafkaIo {
 
@@ -67,27 +69,32 @@ public final class KafkaIo {
     }
 
     /** Alerts: key = alert id, value = the alert document. */
-    public static KafkaSink<Alert> alertSink(KafkaSettings k) {
+    public static KafkaSink<Alert> alertSink(KafkaSettings k, DeliveryGuarantee guarantee) {
         String topic = k.alertsTopic();
-        return sink(k, "-alerts", (KafkaRecordSerializationSchema<Alert>) (alert, context, timestamp) ->
+        return sink(k, guarantee, "-alerts", (KafkaRecordSerializationSchema<Alert>) (alert, context, timestamp) ->
                 new ProducerRecord<>(topic, null, alert.timestamp, utf8(alert.id), utf8(AlertJson.toJson(alert))));
     }
 
     /** Dead letters: key = where the record came from, value = the dead-letter entry. */
-    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings k) {
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings k, DeliveryGuarantee guarantee) {
         String topic = k.deadLetterTopic();
-        return sink(k, "-dead-letters", (KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) ->
+        return sink(k, guarantee, "-dead-letters", (KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) ->
                 new ProducerRecord<>(topic, null, null, d.origin == null ? null : utf8(d.origin.toString()),
                         utf8(DeadLetterJson.toJson(d))));
     }
 
-    private static <T> KafkaSink<T> sink(KafkaSettings k, String suffix, KafkaRecordSerializationSchema<T> schema) {
+    private static <T> KafkaSink<T> sink(KafkaSettings k, DeliveryGuarantee guarantee, String suffix,
+            KafkaRecordSerializationSchema<T> schema) {
         Properties props = k.clientProperties();
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(k.transactionTimeout().toMillis()));
+        if (guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+            props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(k.bootstrapServers())
                 .setKafkaProducerConfig(props)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(k.transactionalIdPrefix() + suffix)
                 .setRecordSerializer(schema)
                 .build();

@@ -24,11 +24,11 @@ class SettingsDocumentationTest {
     @Test
     void theReadmeTableIsTheDefinition() throws IOException {
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-        int start = readme.indexOf("<!-- settings:start -->\n");
-        int end = readme.indexOf("<!-- settings:end -->");
+        int start = readme.indexOf(SettingsTable.START);
+        int end = readme.indexOf(SettingsTable.END);
         assertThat(start).as("README.md has a <!-- settings:start --> ... <!-- settings:end --> table").isNotNegative();
-        assertThat(readme.substring(start + "<!-- settings:start -->\n".length(), end))
-                .as("README.md's table; Settings.markdownTable() gives the right one")
+        assertThat(readme.substring(start + SettingsTable.START.length(), end))
+                .as("README.md's table (scripts/settings-table.sh rewrites it from the definitions)")
                 .isEqualTo(Settings.markdownTable());
     }
 
