@@ -98,6 +98,12 @@ fetch_libs() {
     # Someone else may have finished first; the newest complete copy wins either way.
     if [[ -f "$KAFKA_LIBS/.complete" && "$(cat "$KAFKA_LIBS/.complete")" == "$digest" ]]; then
         rm -rf "$tmp"
+    elif [[ -e "$KAFKA_LIBS" && ! -f "$KAFKA_LIBS/.complete" ]] && ! rmdir "$KAFKA_LIBS" 2>/dev/null; then
+        # Only a copy this script made (it has .complete) is ever replaced: KAFKA_LIBS may be the user's.
+        rm -rf "$tmp"
+        err "$KAFKA_LIBS exists and was not filled by this script; not touching it (set KAFKA_LIBS elsewhere)"
+        exec 8>&-
+        return 1
     else
         rm -rf "$KAFKA_LIBS"
         mv -T "$tmp" "$KAFKA_LIBS" 2>/dev/null || rm -rf "$tmp"
