@@ -137,7 +137,8 @@ class DetectorOracleTest {
             for (int i = 0; i < n; i++) {
                 t += random.nextInt(4) == 0 ? grid * random.nextInt(30) : grid * random.nextInt(3);
                 String user = users[random.nextInt(1 + random.nextInt(users.length))];
-                SecretGets.Builder b = secretGet(user, "s" + random.nextInt(names));
+                // One id per event, as the API server gives: equal events stay distinct evidence.
+                SecretGets.Builder b = secretGet(user, "s" + random.nextInt(names)).auditId(String.format("audit-%03d", i));
                 if (random.nextInt(4) == 0) {
                     b.in("ns" + random.nextInt(3));
                 }
