@@ -62,8 +62,15 @@ class DetectorOracleTest {
     /** Events roughly in time order, up to {@code delay} out of order, watermarks trailing by it. */
     private static List<String> runStreaming(DetectorSettings settings, Scenario s) throws Exception {
         try (DetectorHarness d = new DetectorHarness(settings)) {
-            List<SecretGet> events = new ArrayList<>(s.events);
-            events.sort(Comparator.comparingLong(e -> e.timestamp + s.random.nextInt((int) s.delay + 1)));
+            // Each event arrives at its time plus a delay drawn once for it. (Drawing in the
+            // comparator would give one event different keys in different comparisons: no
+            // consistent order, and TimSort may throw or leave events further out of order.)
+            List<Arrival> arrivals = new ArrayList<>();
+            for (SecretGet e : s.events) {
+                arrivals.add(new Arrival(e.timestamp + s.random.nextInt((int) s.delay + 1), e));
+            }
+            arrivals.sort(Comparator.comparingLong(Arrival::at));
+            List<SecretGet> events = arrivals.stream().map(Arrival::event).toList();
             long watermark = Long.MIN_VALUE;
             long maxSeen = Long.MIN_VALUE;
             for (SecretGet e : events) {
@@ -82,6 +89,8 @@ class DetectorOracleTest {
             return canonical(d);
         }
     }
+
+    private record Arrival(long at, SecretGet event) {}
 
     /** Any order, nothing before the final watermark: what a bounded input gives. */
     private static List<String> runBounded(DetectorSettings settings, Scenario s) throws Exception {
