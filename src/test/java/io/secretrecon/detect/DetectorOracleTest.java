@@ -5,6 +5,7 @@ import io.secretrecon.testutil.SecretGets;
 import io.secretrecon.testutil.AlertDocuments;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceDetector.Kept;
+import io.secretrecon.testutil.TestSeeds;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,11 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the alerts must be identical, whether events come in time order with advancing watermarks
  * (STREAMING) or in any order with one final watermark (a bounded input), and every key's state
  * and timers must be gone at the end.
+ *
+ * <p>Every scenario is a seed (shown in the test name and in a failure); {@link TestSeeds} says
+ * how to replay one or to run others.
  */
 class DetectorOracleTest {
 
     static Stream<Arguments> scenarios() {
-        return Stream.iterate(1L, s -> s + 1).limit(150).map(Arguments::of);
+        return TestSeeds.scenarioSeeds(DetectorOracleTest.class, 150).boxed().map(Arguments::of);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -43,8 +47,10 @@ class DetectorOracleTest {
                 s.threshold, s.updateInterval);
         List<String> expected = ReferenceDetector.continuous(s.kept(), s.lookback.toMillis(), s.threshold,
                 s.updateInterval.toMillis());
-        assertThat(runStreaming(settings, s)).as("streaming, seed %d", seed).isEqualTo(expected);
-        assertThat(runBounded(settings, s)).as("bounded, seed %d", seed).isEqualTo(expected);
+        assertThat(runStreaming(settings, s)).as("streaming, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
+        assertThat(runBounded(settings, s)).as("bounded, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -55,8 +61,10 @@ class DetectorOracleTest {
                 s.threshold, s.updateInterval);
         List<String> expected = ReferenceDetector.windows(s.kept(), s.lookback.toMillis(), s.slide.toMillis(),
                 s.offset.toMillis(), s.threshold);
-        assertThat(runStreaming(settings, s)).as("streaming, seed %d", seed).isEqualTo(expected);
-        assertThat(runBounded(settings, s)).as("bounded, seed %d", seed).isEqualTo(expected);
+        assertThat(runStreaming(settings, s)).as("streaming, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
+        assertThat(runBounded(settings, s)).as("bounded, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
     }
 
     /** Events roughly in time order, up to {@code delay} out of order, watermarks trailing by it. */
