@@ -23,9 +23,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +37,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,6 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * parallelism 2: a replay equals the file path and the reference; an injected failure and a broker
  * outage in the middle of a streaming run lose and duplicate nothing; bad records end in the
  * dead-letter topic with their coordinates.
+ *
+ * <p>Every topic is created before use and written only once its partitions are served
+ * ({@link KafkaBroker#createTopic}), the job's output topics too: a topic the sink auto-creates
+ * may refuse its first writes.
  */
 class KafkaPipelineITCase {
 
@@ -72,7 +72,11 @@ class KafkaPipelineITCase {
     @Test
     void aReplayToTheLatestOffsetsGivesTheReferenceAlertsAndDeadLettersBadRecords() throws Exception {
         String in = "audit-replay";
-        createTopic(in, 3, Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+        String alerts = "alerts-replay";
+        String dlq = "dlq-replay";
+        KAFKA.createTopic(in, 3, Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
         List<WorkloadGenerator.Event> events = generate(17, START, Duration.ofMinutes(90));
         List<Input> records = new ArrayList<>(inputs(events, 3));
         records.add(new Input(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41}, START.toEpochMilli(), 0));
@@ -82,8 +86,6 @@ class KafkaPipelineITCase {
                 + "x".repeat(5 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8), START.toEpochMilli(), 2));
         KafkaRecords.produce(KAFKA.bootstrapServers(), in, records);
 
-        String alerts = "alerts-replay";
-        String dlq = "dlq-replay";
         JobSettings settings = settings(in, alerts, dlq, "replay", "--kafka.stopping-offsets", "latest",
                 "--source.max-record-size", "1mb");
         StreamExecutionEnvironment env = environment(settings);
@@ -117,9 +119,12 @@ class KafkaPipelineITCase {
     @Test
     void anInjectedFailureMidStreamLosesAndDuplicatesNothing() throws Exception {
         String in = "audit-failure";
-        createTopic(in, 3, Map.of());
         String alerts = "alerts-failure";
-        JobSettings settings = settings(in, alerts, "dlq-failure", "failure", "--flink.execution.runtime-mode", "STREAMING");
+        String dlq = "dlq-failure";
+        KAFKA.createTopic(in, 3);
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
+        JobSettings settings = settings(in, alerts, dlq, "failure", "--flink.execution.runtime-mode", "STREAMING");
         StreamExecutionEnvironment env = environment(settings);
         FailOnce.ARMED.set(false);
         FailOnce.FAILED.set(false);
@@ -144,9 +149,12 @@ class KafkaPipelineITCase {
     @Test
     void aBrokerOutageInTheMiddleOfAStreamingRunLosesAndDuplicatesNothing() throws Exception {
         String in = "audit-outage";
-        createTopic(in, 3, Map.of());
         String alerts = "alerts-outage";
-        JobSettings settings = settings(in, alerts, "dlq-outage", "outage", "--flink.execution.runtime-mode", "STREAMING");
+        String dlq = "dlq-outage";
+        KAFKA.createTopic(in, 3);
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
+        JobSettings settings = settings(in, alerts, dlq, "outage", "--flink.execution.runtime-mode", "STREAMING");
         StreamExecutionEnvironment env = environment(settings);
         SecretReconJob.build(env, settings);
 
@@ -158,6 +166,7 @@ class KafkaPipelineITCase {
             KAFKA.stop();
             Thread.sleep(Duration.ofSeconds(20).toMillis()); // the outage itself, not a wait for anything
             KAFKA.start();
+            KAFKA.awaitTopicServed(in, 3);
             KafkaRecords.produce(KAFKA.bootstrapServers(), in, phases.second);
             List<ConsumerRecord<byte[], byte[]>> committed = awaitCommitted(alerts, phases.expected.size());
 
@@ -302,14 +311,6 @@ class KafkaPipelineITCase {
             return JSON.readTree(value);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void createTopic(String name, int partitions, Map<String, String> config) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config))).all().get();
         }
     }
 
