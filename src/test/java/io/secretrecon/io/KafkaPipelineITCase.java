@@ -12,6 +12,7 @@ import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
+import io.secretrecon.testutil.ThreadDumpOnTimeout;
 import io.secretrecon.tools.WorkloadGenerator;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,6 +26,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +41,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +54,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Every topic is created before use and written only once its partitions are served
  * ({@link KafkaBroker#createTopic}), the job's output topics too: a topic the sink auto-creates
- * may refuse its first writes.
+ * may refuse its first writes. A test that hangs fails after its time-out with a thread dump.
  */
+@Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class KafkaPipelineITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,7 +148,7 @@ class KafkaPipelineITCase {
             assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
             assertExactlyOnce(committed, phases.expected);
         } finally {
-            job.cancel().get();
+            job.cancel().get(1, TimeUnit.MINUTES);
         }
     }
 
@@ -172,7 +178,7 @@ class KafkaPipelineITCase {
 
             assertExactlyOnce(committed, phases.expected);
         } finally {
-            job.cancel().get();
+            job.cancel().get(1, TimeUnit.MINUTES);
         }
     }
 
