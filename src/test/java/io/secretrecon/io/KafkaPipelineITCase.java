@@ -12,6 +12,7 @@ import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
+import io.secretrecon.testutil.ThreadDumpOnTimeout;
 import io.secretrecon.tools.WorkloadGenerator;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -23,11 +24,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +40,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +51,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * parallelism 2: a replay equals the file path and the reference; an injected failure and a broker
  * outage in the middle of a streaming run lose and duplicate nothing; bad records end in the
  * dead-letter topic with their coordinates.
+ *
+ * <p>Every topic is created before use and written only once its partitions are served
+ * ({@link KafkaBroker#createTopic}), the job's output topics too: a topic the sink auto-creates
+ * may refuse its first writes. A test that hangs fails after its time-out with a thread dump.
  */
+@Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class KafkaPipelineITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +78,11 @@ class KafkaPipelineITCase {
     @Test
     void aReplayToTheLatestOffsetsGivesTheReferenceAlertsAndDeadLettersBadRecords() throws Exception {
         String in = "audit-replay";
-        createTopic(in, 3, Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+        String alerts = "alerts-replay";
+        String dlq = "dlq-replay";
+        KAFKA.createTopic(in, 3, Map.of("max.message.bytes", String.valueOf(8 * 1024 * 1024)));
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
         List<WorkloadGenerator.Event> events = generate(17, START, Duration.ofMinutes(90));
         List<Input> records = new ArrayList<>(inputs(events, 3));
         records.add(new Input(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x41}, START.toEpochMilli(), 0));
@@ -82,8 +92,6 @@ class KafkaPipelineITCase {
                 + "x".repeat(5 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8), START.toEpochMilli(), 2));
         KafkaRecords.produce(KAFKA.bootstrapServers(), in, records);
 
-        String alerts = "alerts-replay";
-        String dlq = "dlq-replay";
         JobSettings settings = settings(in, alerts, dlq, "replay", "--kafka.stopping-offsets", "latest",
                 "--source.max-record-size", "1mb");
         StreamExecutionEnvironment env = environment(settings);
@@ -117,9 +125,12 @@ class KafkaPipelineITCase {
     @Test
     void anInjectedFailureMidStreamLosesAndDuplicatesNothing() throws Exception {
         String in = "audit-failure";
-        createTopic(in, 3, Map.of());
         String alerts = "alerts-failure";
-        JobSettings settings = settings(in, alerts, "dlq-failure", "failure", "--flink.execution.runtime-mode", "STREAMING");
+        String dlq = "dlq-failure";
+        KAFKA.createTopic(in, 3);
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
+        JobSettings settings = settings(in, alerts, dlq, "failure", "--flink.execution.runtime-mode", "STREAMING");
         StreamExecutionEnvironment env = environment(settings);
         FailOnce.ARMED.set(false);
         FailOnce.FAILED.set(false);
@@ -137,16 +148,19 @@ class KafkaPipelineITCase {
             assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
             assertExactlyOnce(committed, phases.expected);
         } finally {
-            job.cancel().get();
+            job.cancel().get(1, TimeUnit.MINUTES);
         }
     }
 
     @Test
     void aBrokerOutageInTheMiddleOfAStreamingRunLosesAndDuplicatesNothing() throws Exception {
         String in = "audit-outage";
-        createTopic(in, 3, Map.of());
         String alerts = "alerts-outage";
-        JobSettings settings = settings(in, alerts, "dlq-outage", "outage", "--flink.execution.runtime-mode", "STREAMING");
+        String dlq = "dlq-outage";
+        KAFKA.createTopic(in, 3);
+        KAFKA.createTopic(alerts, 1);
+        KAFKA.createTopic(dlq, 1);
+        JobSettings settings = settings(in, alerts, dlq, "outage", "--flink.execution.runtime-mode", "STREAMING");
         StreamExecutionEnvironment env = environment(settings);
         SecretReconJob.build(env, settings);
 
@@ -158,12 +172,13 @@ class KafkaPipelineITCase {
             KAFKA.stop();
             Thread.sleep(Duration.ofSeconds(20).toMillis()); // the outage itself, not a wait for anything
             KAFKA.start();
+            KAFKA.awaitTopicServed(in, 3);
             KafkaRecords.produce(KAFKA.bootstrapServers(), in, phases.second);
             List<ConsumerRecord<byte[], byte[]>> committed = awaitCommitted(alerts, phases.expected.size());
 
             assertExactlyOnce(committed, phases.expected);
         } finally {
-            job.cancel().get();
+            job.cancel().get(1, TimeUnit.MINUTES);
         }
     }
 
@@ -302,14 +317,6 @@ class KafkaPipelineITCase {
             return JSON.readTree(value);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void createTopic(String name, int partitions, Map<String, String> config) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config))).all().get();
         }
     }
 

@@ -7,11 +7,14 @@ import io.secretrecon.testutil.AlertDocuments;
 import io.secretrecon.testutil.MiniClusters;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
+import io.secretrecon.testutil.ThreadDumpOnTimeout;
 import io.secretrecon.tools.WorkloadGenerator;
 import io.secretrecon.tools.WorkloadGenerator.Format;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole job (real file source, real file sinks, the real topology) on a MiniCluster with
  * parallelism 2, compared alert by alert with the reference implementation.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ThreadDumpOnTimeout.class)
 class SecretReconJobITCase {
 
     private static final long LOOKBACK = Duration.ofMinutes(6).toMillis();

@@ -3,8 +3,11 @@ package io.secretrecon.testutil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -55,6 +59,9 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private static final long STOP_TIMEOUT_SECONDS = 90;
     private static final int START_ATTEMPTS = 3; // a new port if a free port was taken meanwhile
     private static final int LOG_TAIL_LINES = 60;
+    private static final long ADMIN_TIMEOUT_SECONDS = 60;
+    private static final long TOPIC_READY_TIMEOUT_SECONDS = 60;
+    private static final long POLL_INTERVAL_MILLIS = 50; // between checks of the topic's state, not a wait for it
 
     private final String externalBootstrap;
     private String ownerId; // the unique id of the class context that started the broker
@@ -159,23 +166,75 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         running = true;
     }
 
-    /** Creates a topic with replication factor 1 and waits until every partition has a leader. */
+    /** {@link #createTopic(String, int, Map)} without topic configs. */
     public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /**
+     * Creates a topic with replication factor 1 and returns once its leader serves every
+     * partition ({@link #awaitTopicServed}): a producer may write to it at once.
+     */
+    public void createTopic(String name, int partitions, Map<String, String> config)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = Admin.create(adminProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                TopicDescription description =
-                        admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-                if (description.partitions().size() == partitions
-                        && description.partitions().stream().map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
+                    .all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            awaitTopicServed(admin, name, partitions);
+        }
+    }
+
+    /**
+     * Waits until the topic has {@code partitions} partitions and each one's leader answers for
+     * it; throws {@link TimeoutException} after {@value #TOPIC_READY_TIMEOUT_SECONDS} s.
+     *
+     * <p>A leader in {@code describeTopics} is not enough: the broker answers that from its
+     * metadata cache, which learns of a new topic before the replica manager has created the
+     * partitions (one after the other, tens of milliseconds on this machine). A produce request in
+     * that gap gets {@code NOT_LEADER_OR_FOLLOWER}; an idempotent producer with several requests
+     * in flight then had its next batch appended first and retried the first one with
+     * out-of-order sequence numbers until {@code delivery.timeout.ms}, dropping its records
+     * (KAFKA-15591). {@code ListOffsets} is answered by the partition leader's replica manager,
+     * so once it succeeds for every partition, so does a produce request.
+     */
+    public void awaitTopicServed(String name, int partitions) throws InterruptedException, TimeoutException {
+        try (Admin admin = Admin.create(adminProperties())) {
+            awaitTopicServed(admin, name, partitions);
+        }
+    }
+
+    private static void awaitTopicServed(Admin admin, String name, int partitions)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TOPIC_READY_TIMEOUT_SECONDS);
+        String lastState = "not described yet";
+        while (true) {
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
+                        .get(left, TimeUnit.MILLISECONDS).get(name);
+                lastState = description.toString();
+                if (description.partitions().size() == partitions && description.partitions().stream()
+                        .map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty())) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (int p = 0; p < partitions; p++) {
+                        latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+                    }
+                    admin.listOffsets(latest).all().get(left, TimeUnit.MILLISECONDS);
                     return;
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("topic " + name + " has no leader for every partition: " + description);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("waiting for topic " + name + " to be served", e.getCause());
                 }
-                Thread.sleep(100);
+                lastState = e.getCause().toString(); // e.g. UNKNOWN_TOPIC_OR_PARTITION right after creation
+            } catch (TimeoutException e) {
+                lastState = "no answer within the deadline";
             }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("topic " + name + " is not served on every one of its " + partitions
+                        + " partitions after " + TOPIC_READY_TIMEOUT_SECONDS + " s; last state: " + lastState);
+            }
+            Thread.sleep(POLL_INTERVAL_MILLIS);
         }
     }
 
@@ -183,7 +242,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(ADMIN_TIMEOUT_SECONDS));
         return props;
     }
 

@@ -1,11 +1,14 @@
 package io.secretrecon.testutil;
 
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -15,29 +18,95 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-/** Producing test input to Kafka and reading committed output back. */
+/**
+ * Producing test input to Kafka and reading committed output back, with clients that fail
+ * within a bounded time instead of hanging when the broker does not answer.
+ */
 public final class KafkaRecords {
+
+    /** One request to the broker. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /** One record from {@code send()} to its acknowledgement, retries included. */
+    public static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
+    /** {@code send()} waiting for metadata or buffer space; transactional calls of the producer. */
+    public static final Duration MAX_BLOCK = Duration.ofSeconds(30);
+    /** Closing a client: what it still has to send is dropped after this. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private KafkaRecords() {}
 
     /** A record to produce: value, record timestamp (epoch ms) and partition. */
     public record Input(byte[] value, long timestamp, int partition) {}
 
-    public static void produce(String bootstrap, String topic, List<Input> records) {
+    /**
+     * The settings of every test producer: bounded time-outs, and one request in flight per
+     * connection, so that a batch that is retried (say after {@code NOT_LEADER_OR_FOLLOWER})
+     * cannot be overtaken by the next batch of its partition. With five in flight the next batch
+     * could be appended first; the retried one's sequence numbers were then out of order until
+     * it expired (KAFKA-15591). Idempotence (the default) keeps retries free of duplicates.
+     */
+    public static Properties producerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(REQUEST_TIMEOUT));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis(DELIVERY_TIMEOUT));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis(MAX_BLOCK));
+        return p;
+    }
+
+    /** The settings of every test consumer: bounded time-outs for each request and each blocking call. */
+    public static Properties consumerProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(REQUEST_TIMEOUT));
+        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis(MAX_BLOCK));
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return p;
+    }
+
+    /**
+     * Produces the records and returns once the broker acknowledged every one; throws if one
+     * failed, or with {@link TimeoutException} if they are not all acknowledged within
+     * {@link #DELIVERY_TIMEOUT} and a margin.
+     */
+    public static void produce(String bootstrap, String topic, List<Input> records)
+            throws InterruptedException, TimeoutException {
+        Properties p = producerProperties(bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+        try {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
             for (Input r : records) {
-                producer.send(new ProducerRecord<>(topic, r.partition(), r.timestamp(), null, r.value()));
+                acks.add(producer.send(new ProducerRecord<>(topic, r.partition(), r.timestamp(), null, r.value())));
             }
-            producer.flush();
+            // Not flush(): it has no time-out. Each acknowledgement is waited for with what is
+            // left of one deadline (batches leave after linger.ms on their own).
+            long deadline = System.nanoTime() + DELIVERY_TIMEOUT.plus(REQUEST_TIMEOUT).toNanos();
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("record " + i + " of " + records.size() + " to " + topic + "-"
+                            + records.get(i).partition() + " was not written", e.getCause());
+                } catch (TimeoutException e) {
+                    long unacknowledged = acks.stream().filter(f -> !f.isDone()).count();
+                    throw new TimeoutException(unacknowledged + " of " + records.size() + " records to " + topic
+                            + " not acknowledged within " + DELIVERY_TIMEOUT.plus(REQUEST_TIMEOUT).toSeconds() + " s");
+                }
+            }
+        } finally {
+            producer.close(CLOSE_TIMEOUT);
         }
     }
 
@@ -47,16 +116,15 @@ public final class KafkaRecords {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic,
             Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration deadline) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = consumerProperties(bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long end = System.nanoTime() + deadline.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        try {
             List<TopicPartition> partitions = new ArrayList<>();
             while (partitions.isEmpty() && System.nanoTime() < end) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
@@ -69,7 +137,13 @@ public final class KafkaRecords {
             while (!done.test(out) && System.nanoTime() < end) {
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
             }
+        } finally {
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
         return out;
+    }
+
+    private static int millis(Duration d) {
+        return Math.toIntExact(d.toMillis());
     }
 }

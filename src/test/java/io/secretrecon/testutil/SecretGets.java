@@ -29,9 +29,15 @@ public final class SecretGets {
         return T0.plus(Duration.ofMillis((long) (m * 60_000)));
     }
 
+    /**
+     * Builds one {@link SecretGet}. Unless {@link #auditId(String)} sets one, the audit id is
+     * derived from the event itself ({@code user/namespace/secret@epoch-ms}), so it does not
+     * depend on which tests ran before; events that must be told apart although they are equal
+     * in these fields get explicit ids.
+     */
     public static final class Builder {
         private final SecretGet g = new SecretGet();
-        private static long nextAuditId;
+        private boolean explicitAuditId;
 
         Builder(String user, String secretName) {
             g.userName = user;
@@ -41,7 +47,6 @@ public final class SecretGets {
             g.secretName = secretName;
             g.namespaces = new String[] {"default"};
             g.decisions = new String[] {"allow"};
-            g.auditId = String.format("audit-%06d", nextAuditId++);
             g.timestamp = T0.toEpochMilli();
             g.origin = RecordOrigin.fileLine("test.log", 1);
         }
@@ -68,15 +73,19 @@ public final class SecretGets {
 
         public Builder auditId(String id) {
             g.auditId = id;
+            explicitAuditId = true;
             return this;
         }
 
         public SecretGet at(Instant t) {
             g.timestamp = t.toEpochMilli();
-            return g;
+            return build();
         }
 
         public SecretGet build() {
+            if (!explicitAuditId) {
+                g.auditId = g.userName + "/" + String.join(",", g.namespaces) + "/" + g.secretName + "@" + g.timestamp;
+            }
             return g;
         }
     }
