@@ -267,6 +267,7 @@ class KafkaPipelineITCase {
                 "--kafka.transactional-id-prefix", "secret-recon-it-" + name,
                 "--kafka.transaction-timeout", "2min",
                 "--flink.execution.checkpointing.interval", "500ms",
+                "--flink.execution.checkpointing.timeout", "1min",
                 "--flink.restart-strategy.type", "fixed-delay",
                 "--flink.restart-strategy.fixed-delay.attempts", "1000",
                 "--flink.restart-strategy.fixed-delay.delay", "1s"));
