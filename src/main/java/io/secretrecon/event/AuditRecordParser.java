@@ -39,9 +39,6 @@ public final class AuditRecordParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String REASON_MALFORMED = "malformed";
-    public static final String REASON_TOO_LARGE = "too-large";
-
     private static final String DATASET = "kubernetes.audit_logs";
 
     // Field ids. ECS paths and raw paths share one trie; which ids are read depends on the shape.
@@ -149,11 +146,8 @@ public final class AuditRecordParser implements Serializable {
     public void parse(byte[] bytes, int offset, int length, RecordOrigin origin, Long kafkaTimestamp, Consumer<ParsedRecord> out) {
         if (length > maxRecordBytes) {
             // Only the head is kept: it is not valid JSON on its own, so it is cut before any payload.
-            DeadLetter d = DeadLetters.of(REASON_TOO_LARGE,
-                    "record of " + length + " bytes exceeds source.max-record-size (" + maxRecordBytes + " bytes)",
-                    origin, -1, bytes, offset, Math.min(length, DeadLetters.MAX_RECORD_BYTES));
-            d.truncated = true;
-            out.accept(ParsedRecord.of(d));
+            out.accept(ParsedRecord.of(DeadLetters.tooLarge(length, maxRecordBytes, origin,
+                    bytes, offset, Math.min(length, DeadLetters.MAX_RECORD_BYTES))));
             return;
         }
         Bag top = new Bag();
@@ -168,16 +162,16 @@ public final class AuditRecordParser implements Serializable {
                 throw new Malformed("trailing data after the JSON object");
             }
         } catch (Malformed e) {
-            out.accept(malformed(e.getMessage(), origin, -1, bytes, offset, length));
+            out.accept(malformed(e.getMessage(), origin, bytes, offset, length));
             return;
         } catch (StreamConstraintsException e) {
-            out.accept(malformed("record exceeds parser limits: " + firstLine(e.getOriginalMessage()), origin, -1, bytes, offset, length));
+            out.accept(malformed("record exceeds parser limits: " + firstLine(e.getOriginalMessage()), origin, bytes, offset, length));
             return;
         } catch (JsonParseException e) {
-            out.accept(malformed("invalid JSON: " + jsonError(e, bytes, offset, length), origin, -1, bytes, offset, length));
+            out.accept(malformed("invalid JSON: " + jsonError(e, bytes, offset, length), origin, bytes, offset, length));
             return;
         } catch (IOException e) {
-            out.accept(malformed("unreadable record: " + firstLine(e.getMessage()), origin, -1, bytes, offset, length));
+            out.accept(malformed("unreadable record: " + firstLine(e.getMessage()), origin, bytes, offset, length));
             return;
         }
 
@@ -198,7 +192,7 @@ public final class AuditRecordParser implements Serializable {
             }
             out.accept(ParsedRecord.of(fromEcs(top, origin)));
         } catch (Malformed e) {
-            out.accept(malformed(e.getMessage(), origin, -1, bytes, offset, length));
+            out.accept(malformed(e.getMessage(), origin, bytes, offset, length));
         }
     }
 
@@ -211,13 +205,14 @@ public final class AuditRecordParser implements Serializable {
                 }
                 out.accept(ParsedRecord.of(fromRaw(item, origin, kafkaTimestamp)));
             } catch (Malformed e) {
-                out.accept(malformed("EventList item " + i + ": " + e.getMessage(), origin, i, bytes, offset, length));
+                out.accept(ParsedRecord.of(DeadLetters.malformedItem("EventList item " + i + ": " + e.getMessage(),
+                        origin, i, bytes, offset, length)));
             }
         }
     }
 
-    private static ParsedRecord malformed(String detail, RecordOrigin origin, int item, byte[] bytes, int offset, int length) {
-        return ParsedRecord.of(DeadLetters.of(REASON_MALFORMED, detail, origin, item, bytes, offset, length));
+    private static ParsedRecord malformed(String detail, RecordOrigin origin, byte[] bytes, int offset, int length) {
+        return ParsedRecord.of(DeadLetters.malformed(detail, origin, bytes, offset, length));
     }
 
     private static final byte[][] PAYLOAD_NAMES = {

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
- * Turns a rejected record into the text kept in a dead-letter entry: secret payloads removed,
- * then cut to {@link #MAX_RECORD_BYTES} of UTF-8.
+ * The one place dead letters are made: every {@link DeadLetter}, whatever its
+ * {@link DeadLetterReason}, is created by a method of this class, so every one goes through the
+ * same sanitizing. Its record is the rejected record with secret payloads removed, then cut to
+ * {@link #MAX_RECORD_BYTES} of UTF-8.
  *
  * <p>A record that is valid JSON is re-written without any member named {@code requestObject} or
  * {@code responseObject} (also as a segment of a dotted ECS key) at any depth, and a string value
@@ -24,6 +28,7 @@ public final class DeadLetters {
     public static final int MAX_RECORD_BYTES = 64 * 1024;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final byte[] NO_BYTES = new byte[0];
 
     private DeadLetters() {}
 
@@ -58,9 +63,69 @@ public final class DeadLetters {
         return sanitize(bytes, 0, bytes.length);
     }
 
-    public static DeadLetter of(String reason, String detail, RecordOrigin origin, int item, byte[] bytes, int offset, int length) {
+    /**
+     * A dead letter for any reason: the record is {@link #sanitize sanitized} (payloads removed,
+     * at most {@link #MAX_RECORD_BYTES}). Every other factory method ends here.
+     *
+     * @param item index within an EventList, or -1
+     */
+    public static DeadLetter of(DeadLetterReason reason, String detail, RecordOrigin origin, int item,
+            byte[] bytes, int offset, int length) {
         Sanitized s = sanitize(bytes, offset, length);
-        return new DeadLetter(reason, detail, origin, item, s.text, s.truncated);
+        return new DeadLetter(reason.wireName(), detail, origin, item, s.text, s.truncated);
+    }
+
+    /** A record that could not be used as an audit event. */
+    public static DeadLetter malformed(String detail, RecordOrigin origin, byte[] bytes, int offset, int length) {
+        return of(DeadLetterReason.MALFORMED, detail, origin, -1, bytes, offset, length);
+    }
+
+    /** One bad item of an EventList; the record is the whole list. */
+    public static DeadLetter malformedItem(String detail, RecordOrigin origin, int item, byte[] bytes, int offset, int length) {
+        return of(DeadLetterReason.MALFORMED, detail, origin, item, bytes, offset, length);
+    }
+
+    /** A malformed input with no record text to keep (an empty Kafka value, an unreadable file). */
+    public static DeadLetter malformed(String detail, RecordOrigin origin) {
+        return of(DeadLetterReason.MALFORMED, detail, origin, -1, NO_BYTES, 0, 0);
+    }
+
+    /**
+     * A record longer than {@code source.max-record-size}, of which only the head was kept (it
+     * is never read whole). {@code truncated} says whether the kept text is less than the whole
+     * record: always when the head is shorter than the record, and when sanitizing cut the head.
+     *
+     * @param recordBytes the length of the whole record
+     * @param limit the configured maximum
+     * @param head the first bytes of the record (at most {@link #MAX_RECORD_BYTES} are needed)
+     */
+    public static DeadLetter tooLarge(long recordBytes, long limit, RecordOrigin origin, byte[] head, int offset, int length) {
+        String detail = "record of " + recordBytes + " bytes exceeds source.max-record-size (" + limit + " bytes)";
+        DeadLetter d = of(DeadLetterReason.TOO_LARGE, detail, origin, -1, head, offset, length);
+        d.truncated |= length < recordBytes;
+        return d;
+    }
+
+    /**
+     * An event at or behind the watermark. The original record is gone by then; the entry carries
+     * the rule's view of the event ({@code fields}: ECS names to values, in order, nulls kept),
+     * sanitized like any record.
+     */
+    public static DeadLetter late(long eventTime, long watermark, RecordOrigin origin, Map<String, String> fields) {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            for (Map.Entry<String, String> f : fields.entrySet()) {
+                g.writeStringField(f.getKey(), f.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String detail = "event time " + EventTimes.format(eventTime) + " is not after the watermark "
+                + EventTimes.format(watermark);
+        byte[] record = w.toString().getBytes(StandardCharsets.UTF_8);
+        return of(DeadLetterReason.LATE, detail, origin, -1, record, 0, record.length);
     }
 
     private static int firstPayloadMention(String raw) {
