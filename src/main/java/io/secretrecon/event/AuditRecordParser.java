@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
@@ -46,6 +47,9 @@ public final class AuditRecordParser implements Serializable {
         this.maxRecordBytes = maxRecordBytes;
         this.json = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+                // Jackson's default since 2.16, stated because it matters: a location that quotes
+                // the source would put up to 500 bytes of the record (a payload) into the detail.
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .build();
     }
 
@@ -89,7 +93,7 @@ public final class AuditRecordParser implements Serializable {
                     origin, bytes, offset, length));
             return;
         } catch (IOException e) {
-            out.accept(malformed("unreadable record: " + ParseErrorText.firstLine(e.getMessage()),
+            out.accept(malformed("unreadable record: " + ParseErrorText.ioError(e, bytes, offset, length),
                     origin, bytes, offset, length));
             return;
         }

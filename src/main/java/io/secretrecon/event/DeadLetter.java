@@ -2,7 +2,8 @@ package io.secretrecon.event;
 
 /**
  * A record the job could not use, on its way to the dead-letter output. {@code record} is the
- * record text with {@code requestObject}/{@code responseObject} removed, at most 64 KiB of UTF-8
+ * record text without any payload value ({@code requestObject}/{@code responseObject} and webhook
+ * patch annotations removed, or the text cut before them), at most 64 KiB of UTF-8
  * ({@link DeadLetters#sanitize}).
  *
  * <p>Made only by {@link DeadLetters}, so that no dead letter skips sanitizing. It stays a Flink
