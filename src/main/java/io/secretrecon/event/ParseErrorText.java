@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *       and are quoted wherever Jackson reports them (in a key or a skipped string it reports at
  *       the end of it);
  *   <li>an error without a byte position (Jackson read the record as UTF-16 or UTF-32) is quoted
- *       only if the whole record is clean;
+ *       only if the whole record is clean (and at most 64 KiB long);
  *   <li>and a message that itself names a payload is never quoted.
  * </ul>
  */
@@ -68,9 +68,13 @@ final class ParseErrorText {
     /** The hazard that keeps the message from being shown, or null if it may be shown. */
     private static PayloadText.Hazard withheld(String message, long errorAt, byte[] bytes, int offset, int length) {
         if (errorAt < 0) {
-            PayloadText.Scan record = PayloadText.scanUtf8(bytes, offset, length);
+            // Only a record that can be kept whole is checked whole; any other is withheld.
+            PayloadText.Scan record = PayloadText.scanUtf8(bytes, offset, Math.min(length, DeadLetters.MAX_RECORD_BYTES));
             if (!record.clean()) {
                 return record.cutBy();
+            }
+            if (length > DeadLetters.MAX_RECORD_BYTES) {
+                return PayloadText.Hazard.INVALID_UTF8;
             }
         } else {
             PayloadText.Scan record = PayloadText.scanUtf8(bytes, offset, (int) Math.min(length, errorAt + 1));

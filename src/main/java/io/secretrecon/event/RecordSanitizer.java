@@ -20,7 +20,8 @@ import static io.secretrecon.event.DeadLetters.MAX_RECORD_BYTES;
  * ({@link PayloadText#isPayloadKey}: {@code requestObject}, {@code responseObject}, in any case,
  * also as a segment of a dotted ECS key) is dropped at any depth, and so is a member whose path
  * names a mutating webhook's patch annotation ({@link PayloadText#namesWebhookPatch}, nested,
- * dotted, ECS-underscored or expanded into objects); a string value is cut before its first
+ * dotted, ECS-underscored or expanded into objects), and so is a key that still holds an escape
+ * decoding into a mention; a string value is cut before its first
  * {@link PayloadText hazard} (a raw event quoted in {@code event.original}). Removing a member
  * does not mark the record truncated (the document says what is left out); cutting a value does.
  *
@@ -90,7 +91,7 @@ final class RecordSanitizer {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
                     String memberPath = path == null ? name : path + "." + name;
-                    if (PayloadText.isPayloadKey(name) || PayloadText.namesWebhookPatch(memberPath)) {
+                    if (PayloadText.isPayloadKey(name) || PayloadText.namesWebhookPatch(memberPath) || escapedMention(name)) {
                         p.skipChildren();
                         continue;
                     }
@@ -108,6 +109,12 @@ final class RecordSanitizer {
                 break;
             case VALUE_STRING:
                 String text = p.getText();
+                if (text.length() > MAX_RECORD_BYTES) {
+                    // No more than this can survive the cut of the whole record: scan no more.
+                    int end = Character.isHighSurrogate(text.charAt(MAX_RECORD_BYTES - 1)) ? MAX_RECORD_BYTES - 1 : MAX_RECORD_BYTES;
+                    text = text.substring(0, end);
+                    cut[0] = true;
+                }
                 int safe = PayloadText.safeLength(text);
                 if (safe < text.length()) {
                     text = text.substring(0, safe);
@@ -118,6 +125,14 @@ final class RecordSanitizer {
             default:
                 g.copyCurrentEvent(p);
         }
+    }
+
+    /**
+     * A key still holding a backslash after the JSON parser decoded it ({@code "request\\u004fbject"}):
+     * no Kubernetes field looks like that, and one that decodes further into a mention is dropped.
+     */
+    private static boolean escapedMention(String key) {
+        return key.indexOf('\\') >= 0 && PayloadText.scan(key).mention != null;
     }
 
     /** Cuts to {@link DeadLetters#MAX_RECORD_BYTES} of UTF-8, never inside a character. */
