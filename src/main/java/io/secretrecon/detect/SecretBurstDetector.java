@@ -1,11 +1,9 @@
 package io.secretrecon.detect;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.event.DeadLetter;
+import io.secretrecon.event.DeadLetters;
 import io.secretrecon.event.EventTimes;
-import io.secretrecon.pipeline.OutputTags;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -21,10 +19,9 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -32,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The keyed detector: per fingerprint, a MapState from secret name to its {@link SecretTrail}, a
  * MapState of pending events by event time ({@code continuous} mode) and a {@link KeyStatus}.
  * It only moves data between Flink and the mode's {@link Detector}; late events (at or behind the
- * watermark) go to the dead-letter side output with reason {@code late}.
+ * watermark) go, as {@link DeadLetters#late late dead letters}, to the side output the topology
+ * names when it creates the function (so this package depends on no part of the topology).
  *
  * <p>State names are part of the savepoint format: a layout change gets a new versioned name.
  */
@@ -48,9 +46,8 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     public static final String METRIC_ALERTS = "alertsEmitted";
     public static final String METRIC_ACTIVE = "activeFingerprints";
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-
     private final Detector detector;
+    private final OutputTag<DeadLetter> lateEvents;
 
     private transient FlinkFingerprintState state;
     private transient Counter late;
@@ -60,12 +57,14 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     private transient LongCounter lateTotal;
     private transient LongCounter alertsTotal;
 
-    public SecretBurstDetector(DetectorSettings settings) {
-        this(Detector.create(settings, Detector.WallClock.system()));
+    /** @param lateEvents the side output for dead letters of late events */
+    public SecretBurstDetector(DetectorSettings settings, OutputTag<DeadLetter> lateEvents) {
+        this(Detector.create(settings, Detector.WallClock.system()), lateEvents);
     }
 
-    SecretBurstDetector(Detector detector) {
+    SecretBurstDetector(Detector detector, OutputTag<DeadLetter> lateEvents) {
         this.detector = detector;
+        this.lateEvents = lateEvents;
     }
 
     @Override
@@ -93,7 +92,7 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
         if (event.timestamp <= ctx.timerService().currentWatermark()) {
             late.inc();
             lateTotal.add(1);
-            ctx.output(OutputTags.DEAD_LETTERS, lateDeadLetter(event, ctx.timerService().currentWatermark()));
+            ctx.output(lateEvents, lateDeadLetter(event, ctx.timerService().currentWatermark()));
             return;
         }
         state.bind(ctx.timerService(), out);
@@ -108,23 +107,15 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
 
     private static DeadLetter lateDeadLetter(SecretGet g, long watermark) {
         // The original record is gone by now; the entry carries the rule's view of the event.
-        StringWriter w = new StringWriter(256);
-        try (JsonGenerator j = JSON.createGenerator(w)) {
-            j.writeStartObject();
-            j.writeStringField("@timestamp", EventTimes.format(g.timestamp));
-            j.writeStringField("user.name", g.userName);
-            j.writeStringField("kubernetes.audit.user.username", g.auditUserName);
-            j.writeStringField("source.ip", g.sourceIp);
-            j.writeStringField("user_agent.original", g.userAgent);
-            j.writeStringField("kubernetes.audit.objectRef.name", g.secretName);
-            j.writeStringField("kubernetes.audit.auditID", g.auditId);
-            j.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String detail = "event time " + EventTimes.format(g.timestamp) + " is not after the watermark "
-                + EventTimes.format(watermark);
-        return new DeadLetter("late", detail, g.origin, -1, w.toString(), false);
+        Map<String, String> view = new LinkedHashMap<>();
+        view.put("@timestamp", EventTimes.format(g.timestamp));
+        view.put("user.name", g.userName);
+        view.put("kubernetes.audit.user.username", g.auditUserName);
+        view.put("source.ip", g.sourceIp);
+        view.put("user_agent.original", g.userAgent);
+        view.put("kubernetes.audit.objectRef.name", g.secretName);
+        view.put("kubernetes.audit.auditID", g.auditId);
+        return DeadLetters.late(g.timestamp, watermark, g.origin, view);
     }
 
     /** {@link FingerprintState} over this function's Flink state, bound to the current call. */

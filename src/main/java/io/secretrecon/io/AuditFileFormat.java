@@ -101,10 +101,8 @@ public final class AuditFileFormat implements BulkFormat<ParsedRecord, FileSourc
                 }
                 RecordOrigin origin = RecordOrigin.fileLine(file, lines.lineNumber());
                 if (lines.overflowed()) {
-                    batch.add(ParsedRecord.of(DeadLetters.of(AuditRecordParser.REASON_TOO_LARGE,
-                            "record of " + lines.fullLength() + " bytes exceeds source.max-record-size ("
-                                    + maxRecordBytes + " bytes)",
-                            origin, -1, lines.bytes(), 0, lines.length())));
+                    batch.add(ParsedRecord.of(DeadLetters.tooLarge(lines.fullLength(), maxRecordBytes, origin,
+                            lines.bytes(), 0, lines.length())));
                 } else {
                     parser.parse(lines.bytes(), 0, lines.length(), origin, null, batch::add);
                 }
@@ -130,9 +128,7 @@ public final class AuditFileFormat implements BulkFormat<ParsedRecord, FileSourc
             } catch (IOException e) {
                 broken = true;
                 String detail = "file unreadable after line " + lines.lineNumber() + ": " + e;
-                byte[] none = new byte[0];
-                batch.add(ParsedRecord.of(DeadLetters.of(AuditRecordParser.REASON_MALFORMED, detail,
-                        RecordOrigin.fileLine(file, lines.lineNumber() + 1), -1, none, 0, 0)));
+                batch.add(ParsedRecord.of(DeadLetters.malformed(detail, RecordOrigin.fileLine(file, lines.lineNumber() + 1))));
                 return false;
             }
         }

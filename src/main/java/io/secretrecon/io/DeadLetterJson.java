@@ -11,8 +11,10 @@ import java.io.UncheckedIOException;
 
 /**
  * One dead-letter entry (SPEC §7): {@code reason}, {@code detail}, {@code source} (file and line,
- * or topic, partition and offset), {@code item} for an EventList item, and {@code record}, the
- * sanitized record text.
+ * or topic, partition and offset), {@code item} for an EventList item, {@code record}, the
+ * sanitized record text, and {@code truncated}. The one JSON form of a dead letter, for every
+ * sink; it writes what {@link io.secretrecon.event.DeadLetters} made and adds nothing from the
+ * original record, so sanitizing stays in one place.
  */
 public final class DeadLetterJson {
 

@@ -40,8 +40,7 @@ public final class KafkaAuditDeserializer implements KafkaRecordDeserializationS
         RecordOrigin origin = RecordOrigin.kafka(record.topic(), record.partition(), record.offset());
         byte[] value = record.value();
         if (value == null || value.length == 0) {
-            out.collect(ParsedRecord.of(DeadLetters.of(AuditRecordParser.REASON_MALFORMED, "empty record value",
-                    origin, -1, new byte[0], 0, 0)));
+            out.collect(ParsedRecord.of(DeadLetters.malformed("empty record value", origin)));
             return;
         }
         Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;

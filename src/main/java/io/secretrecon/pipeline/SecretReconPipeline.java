@@ -85,7 +85,7 @@ public final class SecretReconPipeline {
 
         SingleOutputStreamOperator<Alert> alerts = kept
                 .keyBy(SecretGet::fingerprint, TypeInformation.of(Fingerprint.class))
-                .process(new SecretBurstDetector(settings.detector()), TypeInformation.of(Alert.class))
+                .process(new SecretBurstDetector(settings.detector(), OutputTags.DEAD_LETTERS), TypeInformation.of(Alert.class))
                 .uid(Operators.DETECTOR_UID)
                 .name(Operators.DETECTOR_NAME);
 

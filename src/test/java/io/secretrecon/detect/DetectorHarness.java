@@ -2,13 +2,13 @@ package io.secretrecon.detect;
 
 import io.secretrecon.alert.Alert;
 import io.secretrecon.event.DeadLetter;
-import io.secretrecon.pipeline.OutputTags;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +19,13 @@ import java.util.Queue;
 final class DetectorHarness implements AutoCloseable {
 
     static final long CREATED = Instant.parse("2026-11-29T00:00:00Z").toEpochMilli();
+    /** The late-event side output, as the topology would pass it. */
+    static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
     private final KeyedOneInputStreamOperatorTestHarness<Fingerprint, SecretGet, Alert> harness;
 
     DetectorHarness(DetectorSettings settings) throws Exception {
-        SecretBurstDetector function = new SecretBurstDetector(Detector.create(settings, () -> CREATED));
+        SecretBurstDetector function = new SecretBurstDetector(Detector.create(settings, () -> CREATED), LATE);
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 function, SecretGet::fingerprint, TypeInformation.of(Fingerprint.class));
     }
@@ -52,7 +54,7 @@ final class DetectorHarness implements AutoCloseable {
 
     List<DeadLetter> deadLetters() {
         List<DeadLetter> out = new ArrayList<>();
-        Queue<StreamRecord<DeadLetter>> q = harness.getSideOutput(OutputTags.DEAD_LETTERS);
+        Queue<StreamRecord<DeadLetter>> q = harness.getSideOutput(LATE);
         if (q != null) {
             q.forEach(r -> out.add(r.getValue()));
         }

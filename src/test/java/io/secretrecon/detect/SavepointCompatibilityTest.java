@@ -112,7 +112,7 @@ class SavepointCompatibilityTest {
     private static KeyedOneInputStreamOperatorTestHarness<Fingerprint, SecretGet, Alert> harness(DetectorSettings settings)
             throws Exception {
         KeyedProcessOperator<Fingerprint, SecretGet, Alert> operator =
-                new KeyedProcessOperator<>(new SecretBurstDetector(Detector.create(settings, () -> 0L)));
+                new KeyedProcessOperator<>(new SecretBurstDetector(Detector.create(settings, () -> 0L), DetectorHarness.LATE));
         return new KeyedOneInputStreamOperatorTestHarness<>(operator, SecretGet::fingerprint,
                 TypeInformation.of(Fingerprint.class));
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,13 +218,78 @@ class DeadLettersTest {
         byte[] bytes = rawSecretUpdate().getBytes(StandardCharsets.UTF_8);
         RecordOrigin origin = RecordOrigin.kafka("k8s-audit", 3, 1_042L);
 
-        DeadLetter d = DeadLetters.of("malformed", "sourceIPs: not an IP address", origin, 2, bytes, 0, bytes.length);
+        DeadLetter d = DeadLetters.malformedItem("sourceIPs: not an IP address", origin, 2, bytes, 0, bytes.length);
 
         assertThat(d.reason).isEqualTo("malformed");
         assertThat(d.detail).isEqualTo("sourceIPs: not an IP address");
         assertThat(d.origin).isEqualTo(origin);
         assertThat(d.item).isEqualTo(2);
         assertThat(d.record).contains("db-credentials").doesNotContain(SECRET_VALUE);
+        assertThat(d.truncated).isFalse();
+    }
+
+    @Test
+    void reasonsKeepTheirWireNames() {
+        assertThat(DeadLetterReason.MALFORMED.wireName()).isEqualTo("malformed");
+        assertThat(DeadLetterReason.TOO_LARGE.wireName()).isEqualTo("too-large");
+        assertThat(DeadLetterReason.LATE.wireName()).isEqualTo("late");
+    }
+
+    @Test
+    void aLateDeadLetterCarriesTheRulesViewOfTheEvent() {
+        RecordOrigin origin = RecordOrigin.fileLine("audit.log", 12);
+        Map<String, String> view = new LinkedHashMap<>();
+        view.put("@timestamp", "2025-03-04T06:22:18.819Z");
+        view.put("user.name", "alice@example.com");
+        view.put("user_agent.original", null);
+
+        DeadLetter d = DeadLetters.late(EventTimes.parse("2025-03-04T06:22:18.819Z"),
+                EventTimes.parse("2025-03-04T06:23:00Z"), origin, view);
+
+        assertThat(d.reason).isEqualTo("late");
+        assertThat(d.detail).isEqualTo("event time 2025-03-04T06:22:18.819Z is not after the watermark 2025-03-04T06:23:00.000Z");
+        assertThat(d.origin).isEqualTo(origin);
+        assertThat(d.item).isEqualTo(-1);
+        assertThat(d.record).isEqualTo(
+                "{\"@timestamp\":\"2025-03-04T06:22:18.819Z\",\"user.name\":\"alice@example.com\",\"user_agent.original\":null}");
+        assertThat(d.truncated).isFalse();
+    }
+
+    @Test
+    void aLateDeadLetterIsSanitizedAndCutLikeAnyOther() {
+        Map<String, String> view = new LinkedHashMap<>();
+        view.put("user.name", "alice@example.com");
+        view.put("user_agent.original", "x".repeat(LIMIT));
+
+        DeadLetter d = DeadLetters.late(0, 0, RecordOrigin.fileLine("audit.log", 1), view);
+
+        assertThat(utf8Length(d.record)).isLessThanOrEqualTo(LIMIT);
+        assertThat(d.record).startsWith("{\"user.name\":\"alice@example.com\"");
+        assertThat(d.truncated).isTrue();
+    }
+
+    @Test
+    void aTooLargeRecordIsTruncatedExactlyWhenItsHeadIsNotAllOfIt() {
+        byte[] head = "{\"verb\":\"get\",\"requestURI\":\"/api/v1/".getBytes(StandardCharsets.UTF_8);
+        RecordOrigin origin = RecordOrigin.fileLine("audit.log", 3);
+
+        DeadLetter cut = DeadLetters.tooLarge(20L << 20, 16L << 20, origin, head, 0, head.length);
+        DeadLetter whole = DeadLetters.tooLarge(head.length, 16, origin, head, 0, head.length);
+
+        assertThat(cut.reason).isEqualTo("too-large");
+        assertThat(cut.detail).isEqualTo("record of 20971520 bytes exceeds source.max-record-size (16777216 bytes)");
+        assertThat(cut.record).isEqualTo(new String(head, StandardCharsets.UTF_8));
+        assertThat(cut.truncated).isTrue();
+        assertThat(whole.truncated).isFalse();
+    }
+
+    @Test
+    void aMalformedInputWithoutRecordKeepsAnEmptyRecord() {
+        DeadLetter d = DeadLetters.malformed("empty record value", RecordOrigin.kafka("k8s-audit", 0, 5));
+
+        assertThat(d.reason).isEqualTo("malformed");
+        assertThat(d.record).isEmpty();
+        assertThat(d.item).isEqualTo(-1);
         assertThat(d.truncated).isFalse();
     }
 

@@ -1,0 +1,103 @@
+package io.secretrecon.event;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paths of the {@link AuditField}s as a trie of member names, so that the
+ * {@link AuditRecordWalker} decides per member, with one map lookup, whether to descend, to
+ * collect a value or to skip the member unread. Built once; immutable and shared afterwards.
+ */
+final class FieldTrie {
+
+    /** The top level of a record: ECS and raw fields, since the shape is known only at the end. */
+    static final Node RECORD = new Node();
+    /** An EventList item: a raw audit event. */
+    static final Node RAW_ITEM = new Node();
+
+    static {
+        for (AuditField f : AuditField.values()) {
+            RECORD.path(f.path).field = f;
+            if (!f.ecs) {
+                RAW_ITEM.path(f.path).field = f;
+            }
+        }
+        RECORD.freeze();
+        RAW_ITEM.freeze();
+    }
+
+    private FieldTrie() {}
+
+    /** A node of the trie: an object the walker descends into, a field, or both. */
+    static final class Node {
+        private Map<String, Node> children;
+        /** The field whose value sits here, or null. */
+        AuditField field;
+        /** The fields at or below this node; a wrong type here makes all of them wrong. */
+        AuditField[] subtree;
+
+        /** Whether the walker descends into an object here. */
+        boolean hasChildren() {
+            return children != null;
+        }
+
+        private Node path(String... segments) {
+            Node n = this;
+            for (String s : segments) {
+                if (n.children == null) {
+                    n.children = new HashMap<>();
+                }
+                n = n.children.computeIfAbsent(s, k -> new Node());
+            }
+            return n;
+        }
+
+        /** Computes every subtree eagerly: the nodes are shared between threads afterwards. */
+        private void freeze() {
+            List<AuditField> ids = new ArrayList<>();
+            collect(ids);
+            subtree = ids.toArray(new AuditField[0]);
+            if (children != null) {
+                children.values().forEach(Node::freeze);
+            }
+        }
+
+        private void collect(List<AuditField> ids) {
+            if (field != null) {
+                ids.add(field);
+            }
+            if (children != null) {
+                children.values().forEach(c -> c.collect(ids));
+            }
+        }
+
+        /**
+         * The child for a member key, or null if no field lies below it. A key matches literally
+         * first (raw annotation keys hold dots), else as a dotted path of segments (ECS documents
+         * may write {@code "kubernetes.audit.objectRef": {...}} or any other split).
+         */
+        Node resolve(String key) {
+            if (children == null) {
+                return null;
+            }
+            Node literal = children.get(key);
+            if (literal != null || key.indexOf('.') < 0) {
+                return literal;
+            }
+            Node n = this;
+            int from = 0;
+            while (n != null) {
+                int dot = key.indexOf('.', from);
+                String segment = dot < 0 ? key.substring(from) : key.substring(from, dot);
+                n = n.children == null ? null : n.children.get(segment);
+                if (dot < 0) {
+                    return n;
+                }
+                from = dot + 1;
+            }
+            return null;
+        }
+    }
+}
