@@ -5,6 +5,7 @@ import io.secretrecon.detect.DetectorSettings;
 import io.secretrecon.event.EventTimes;
 import io.secretrecon.event.IpAddresses;
 import io.secretrecon.rule.RuleSettings;
+import io.secretrecon.rule.SecretGetBounds;
 
 import java.io.Serializable;
 import java.nio.file.InvalidPathException;
@@ -93,9 +94,15 @@ public final class JobSettings implements Serializable {
                 throw ConfigException.forKey(Settings.RULE_EXCLUDED_SOURCE_IPS.key(), e.getMessage());
             }
         }
+        int maxFieldLength = Settings.DETECTOR_MAX_FIELD_LENGTH.read(raw);
+        if (maxFieldLength < SecretGetBounds.MIN_FIELD_LENGTH || maxFieldLength == Integer.MAX_VALUE) {
+            throw ConfigException.forKey(Settings.DETECTOR_MAX_FIELD_LENGTH.key(),
+                    "must be at least " + SecretGetBounds.MIN_FIELD_LENGTH + " and below " + Integer.MAX_VALUE);
+        }
         this.rule = new RuleSettings(excludedIps, Settings.RULE_EXCLUDED_USER_NAMES.read(raw),
                 Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.read(raw), Settings.RULE_EXCLUDED_AUDIT_USERNAMES.read(raw),
-                Settings.DETECTOR_SOURCE_IP.read(raw));
+                Settings.DETECTOR_SOURCE_IP.read(raw),
+                new SecretGetBounds(maxFieldLength, Settings.DETECTOR_MAX_USER_AGENTS_PER_EVENT.read(raw)));
 
         this.outOfOrderness = Settings.WATERMARK_OUT_OF_ORDERNESS.read(raw);
         this.idleness = Settings.WATERMARK_IDLENESS.read(raw);
@@ -228,11 +235,13 @@ public final class JobSettings implements Serializable {
                 Settings.DETECTOR_THRESHOLD.defaultValue(), Settings.DETECTOR_UPDATE_INTERVAL.defaultValue());
     }
 
-    /** The rule's constants at their defaults: exactly the seed rule. */
+    /** The rule's constants and bounds at their defaults: exactly the seed rule. */
     public static RuleSettings defaultRule() {
         return new RuleSettings(Settings.RULE_EXCLUDED_SOURCE_IPS.defaultValue(),
                 Settings.RULE_EXCLUDED_USER_NAMES.defaultValue(), Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.defaultValue(),
-                Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue(), Settings.DETECTOR_SOURCE_IP.defaultValue());
+                Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue(), Settings.DETECTOR_SOURCE_IP.defaultValue(),
+                new SecretGetBounds(Settings.DETECTOR_MAX_FIELD_LENGTH.defaultValue(),
+                        Settings.DETECTOR_MAX_USER_AGENTS_PER_EVENT.defaultValue()));
     }
 
     public SourceType sourceType() {
