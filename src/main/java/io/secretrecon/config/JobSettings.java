@@ -82,9 +82,20 @@ public final class JobSettings implements Serializable {
             throw ConfigException.forKey(Settings.DEAD_LETTER_PATH.key(), "must be another file than sink.path");
         }
 
+        int threshold = Settings.DETECTOR_THRESHOLD.read(raw);
+        int maxNames = Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.read(raw);
+        if (maxNames < threshold) {
+            throw ConfigException.forKey(Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.key(),
+                    "must be at least detector.threshold");
+        }
+        int maxValues = Settings.ALERT_MAX_VALUES.read(raw);
+        if (maxValues == Integer.MAX_VALUE) {
+            throw ConfigException.forKey(Settings.ALERT_MAX_VALUES.key(), "must be below " + Integer.MAX_VALUE);
+        }
         this.detector = new DetectorSettings(Settings.DETECTOR_MODE.read(raw), Settings.DETECTOR_LOOKBACK.read(raw),
                 Settings.DETECTOR_SLIDE.read(raw), Settings.DETECTOR_OFFSET.read(raw),
-                Settings.DETECTOR_THRESHOLD.read(raw), Settings.DETECTOR_UPDATE_INTERVAL.read(raw));
+                threshold, Settings.DETECTOR_UPDATE_INTERVAL.read(raw), maxNames, maxValues,
+                Settings.ALERT_MAX_LIST_BYTES.read(raw));
 
         List<String> excludedIps = Settings.RULE_EXCLUDED_SOURCE_IPS.read(raw);
         for (String ip : excludedIps) {
@@ -228,11 +239,13 @@ public final class JobSettings implements Serializable {
         return new JobSettings(raw);
     }
 
-    /** The detector's constants at their defaults (the seed rule's), in the given mode. */
+    /** The detector's constants and bounds at their defaults (the seed rule's), in the given mode. */
     public static DetectorSettings defaultDetector(DetectionMode mode) {
         return new DetectorSettings(mode, Settings.DETECTOR_LOOKBACK.defaultValue(),
                 Settings.DETECTOR_SLIDE.defaultValue(), Settings.DETECTOR_OFFSET.defaultValue(),
-                Settings.DETECTOR_THRESHOLD.defaultValue(), Settings.DETECTOR_UPDATE_INTERVAL.defaultValue());
+                Settings.DETECTOR_THRESHOLD.defaultValue(), Settings.DETECTOR_UPDATE_INTERVAL.defaultValue(),
+                Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.defaultValue(), Settings.ALERT_MAX_VALUES.defaultValue(),
+                Settings.ALERT_MAX_LIST_BYTES.defaultValue());
     }
 
     /** The rule's constants and bounds at their defaults: exactly the seed rule. */

@@ -26,6 +26,13 @@ import static io.secretrecon.detect.KeyStatus.NONE;
  * <p>The work is an agenda run up to the current watermark inside whichever timer fires, rather
  * than one Flink timer per deadline: so it is the same in STREAMING mode and in BATCH mode, where
  * all timers fire at the end of a key's input and timers set while firing would be dropped.
+ *
+ * <p>A fingerprint tracks at most {@link DetectorSettings#maxNamesPerFingerprint} names. Past it,
+ * a new name's events still count (event count, namespaces, decisions, audit IDs) but the name is
+ * not kept, and the episode's alerts say that their name count is a lower bound. Outside an
+ * episode the names of expired trails are dropped first; a batch of new names at one time that
+ * still does not fit opens an episode at that very time (it holds at least the bound, which is at
+ * least the threshold), so the events whose names were not kept go into it.
  */
 final class ContinuousDetector implements Detector {
 
@@ -33,11 +40,13 @@ final class ContinuousDetector implements Detector {
 
     private final DetectorSettings settings;
     private final long lookback;
+    private final int valueCap;
     private final WallClock clock;
 
     ContinuousDetector(DetectorSettings settings, WallClock clock) {
         this.settings = settings;
         this.lookback = settings.lookback();
+        this.valueCap = settings.valueCap();
         this.clock = clock;
     }
 
@@ -49,7 +58,7 @@ final class ContinuousDetector implements Detector {
         }
         long t = event.timestamp;
         Sighting[] at = state.pending(t);
-        Sighting s = Sighting.of(event);
+        Sighting s = Sighting.of(event, valueCap);
         if (at == null) {
             at = new Sighting[] {s};
         } else {
@@ -66,6 +75,22 @@ final class ContinuousDetector implements Detector {
         if (s == null || watermark <= s.processedThrough) {
             return;
         }
+        runAgenda(state, s, key, watermark);
+        if (s.lastEventTime == NONE && !s.episodeOpen && !state.hasPending()) {
+            state.status(null);
+            return;
+        }
+        if (s.revisionDueAt != NONE) {
+            state.registerTimer(s.revisionDueAt);
+        }
+        if (s.lastEventTime != NONE) {
+            state.registerTimer(expiry(s));
+        }
+        state.status(s);
+    }
+
+    /** Applies the pending events and the deadlines up to the watermark, in time order. */
+    private void runAgenda(FingerprintState state, KeyStatus s, Fingerprint key, long watermark) throws Exception {
         long[] pendingTimes = dueTimes(state, watermark);
         int next = 0;
         while (true) {
@@ -87,17 +112,6 @@ final class ContinuousDetector implements Detector {
             }
         }
         s.processedThrough = watermark;
-        if (s.lastEventTime == NONE && !s.episodeOpen && !state.hasPending()) {
-            state.status(null);
-            return;
-        }
-        if (s.revisionDueAt != NONE) {
-            state.registerTimer(s.revisionDueAt);
-        }
-        if (s.lastEventTime != NONE) {
-            state.registerTimer(expiry(s));
-        }
-        state.status(s);
     }
 
     /** Pending event times up to the watermark, ascending. */
@@ -131,58 +145,74 @@ final class ContinuousDetector implements Detector {
     }
 
     private void apply(FingerprintState state, KeyStatus s, Fingerprint key, long t, Sighting[] sightings) throws Exception {
+        int maxNames = settings.maxNamesPerFingerprint();
+        boolean pruned = false;
+        Tally untracked = null; // outside an episode: the sightings at t whose names did not fit
         for (Sighting x : sightings) {
             if (s.episodeOpen) {
                 if (!state.hasTrail(x.secretName)) {
-                    state.putTrail(x.secretName, SecretTrail.empty());
-                    s.nameCount++;
-                    s.changed = true;
+                    if (s.nameCount < maxNames) {
+                        state.putTrail(x.secretName, SecretTrail.empty());
+                        s.nameCount++;
+                        s.changed = true;
+                    } else if (!s.namesDropped) {
+                        s.namesDropped = true;
+                        s.changed = true; // the next revision says that its count is a lower bound
+                    }
                 }
-                s.episode.add(t, x);
+                s.episode.add(t, x, valueCap);
             } else {
                 SecretTrail trail = state.trail(x.secretName);
                 if (trail == null) {
+                    if (s.nameCount >= maxNames && !pruned) {
+                        pruneExpired(state, s, t);
+                        pruned = true;
+                    }
+                    if (s.nameCount >= maxNames) {
+                        s.namesDropped = true;
+                        if (untracked == null) {
+                            untracked = new Tally();
+                        }
+                        untracked.add(t, x, valueCap);
+                        continue;
+                    }
                     trail = SecretTrail.empty();
                     s.nameCount++;
                 }
-                trail.add(t, t, x, t - lookback + 1);
+                trail.add(t, t, x, t - lookback + 1, valueCap);
                 state.putTrail(x.secretName, trail);
             }
         }
         s.lastEventTime = t;
         if (!s.episodeOpen) {
             if (s.nameCount >= settings.threshold()) {
-                evaluateTrailingWindow(state, s, key, t);
+                evaluateTrailingWindow(state, s, key, t, untracked);
             }
         } else if (s.changed && s.revisionDueAt == NONE) {
             s.revisionDueAt = Math.max(t, s.lastEmission + settings.updateInterval());
         }
     }
 
-    /** Evaluates {@code (t - lookback, t]}; opens an episode when it reaches the threshold. */
-    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t) throws Exception {
-        long from = t - lookback + 1;
-        List<String> expired = new ArrayList<>();
-        int live = 0;
-        for (Map.Entry<String, SecretTrail> e : state.trails()) {
-            if (e.getValue().lastKey() >= from) {
-                live++;
-            } else {
-                expired.add(e.getKey());
-            }
-        }
-        for (String name : expired) {
-            state.removeTrail(name);
-        }
-        s.nameCount = live;
+    /**
+     * Evaluates {@code (t - lookback, t]}; opens an episode when it reaches the threshold, with
+     * {@code untracked} (sightings at t whose names did not fit, or null) in its tally.
+     */
+    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t, Tally untracked)
+            throws Exception {
+        pruneExpired(state, s, t);
+        int live = s.nameCount;
         if (live < settings.threshold()) {
             return;
         }
+        long from = t - lookback + 1;
         Tally episode = new Tally();
         List<String> names = new ArrayList<>(live);
         for (Map.Entry<String, SecretTrail> e : state.trails()) {
-            e.getValue().mergeRange(from, t + 1, episode);
+            e.getValue().mergeRange(from, t + 1, episode, valueCap);
             names.add(e.getKey());
+        }
+        if (untracked != null) {
+            episode.merge(untracked, valueCap);
         }
         // While the episode is open the names' trails are not needed: the episode tally holds all.
         for (String name : names) {
@@ -197,6 +227,24 @@ final class ContinuousDetector implements Detector {
         s.revisionDueAt = NONE;
         s.episode = episode;
         state.emit(alert(s, key, t, names));
+    }
+
+    /** Drops the names with no sighting in {@code (t - lookback, t]}; the rest are the name count. */
+    private void pruneExpired(FingerprintState state, KeyStatus s, long t) throws Exception {
+        long from = t - lookback + 1;
+        List<String> expired = new ArrayList<>();
+        int live = 0;
+        for (Map.Entry<String, SecretTrail> e : state.trails()) {
+            if (e.getValue().lastKey() >= from) {
+                live++;
+            } else {
+                expired.add(e.getKey());
+            }
+        }
+        for (String name : expired) {
+            state.removeTrail(name);
+        }
+        s.nameCount = live;
     }
 
     private void emitRevision(FingerprintState state, KeyStatus s, Fingerprint key, long now) throws Exception {
@@ -225,6 +273,7 @@ final class ContinuousDetector implements Detector {
             s.lastEmission = NONE;
             s.changed = false;
         }
+        s.namesDropped = false;
         // Every applied event is at or before now - lookback: no later trailing window holds one.
         state.clearTrails();
         s.nameCount = 0;
@@ -233,7 +282,7 @@ final class ContinuousDetector implements Detector {
 
     private io.secretrecon.alert.Alert alert(KeyStatus s, Fingerprint key, long now, List<String> names) {
         Tally e = s.episode;
-        return AlertFactory.build(key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt), s.revision,
-                now, clock.now(), e.first, e.last, names, e);
+        return AlertFactory.build(settings, key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt),
+                s.revision, now, clock.now(), e.first, e.last, names, e, s.namesDropped);
     }
 }

@@ -14,6 +14,10 @@ import java.util.Map;
  * once, to its name's pane bucket; a timer at each window end evaluates the window over the
  * buckets it covers, emits an alert if the window reaches the threshold, and drops the buckets no
  * later window covers. The key's state is gone after the last window that covers its last event.
+ *
+ * <p>A fingerprint tracks at most {@link DetectorSettings#maxNamesPerFingerprint} names. The events
+ * of a name that does not fit are kept by pane without their name ({@link KeyStatus#untracked}):
+ * windows still count them, and a window holding any says that its name count is a lower bound.
  */
 final class WindowsDetector implements Detector {
 
@@ -21,35 +25,52 @@ final class WindowsDetector implements Detector {
 
     private final DetectorSettings settings;
     private final HoppingWindows windows;
+    private final int valueCap;
     private final WallClock clock;
 
     WindowsDetector(DetectorSettings settings, WallClock clock) {
         this.settings = settings;
         this.windows = new HoppingWindows(settings);
+        this.valueCap = settings.valueCap();
         this.clock = clock;
     }
 
     @Override
     public void onEvent(FingerprintState state, SecretGet event) throws Exception {
         long t = event.timestamp;
+        KeyStatus status = null;
+        boolean statusChanged = false;
         long first = windows.firstIndex(t);
         long last = windows.lastIndex(t);
         if (first > last) {
             return; // between windows (lookback shorter than slide): no window can count it
         }
         SecretTrail trail = state.trail(event.secretName);
+        Sighting sighting = Sighting.of(event, valueCap);
         if (trail == null) {
             // Only a new name changes the status: a repeated one leaves it alone (no write per event).
-            KeyStatus status = state.status();
+            status = state.status();
             if (status == null) {
                 status = new KeyStatus();
             }
-            status.nameCount++;
-            state.status(status);
-            trail = SecretTrail.empty();
+            statusChanged = true;
+            if (status.nameCount < settings.maxNamesPerFingerprint()) {
+                status.nameCount++;
+                trail = SecretTrail.empty();
+            } else {
+                if (status.untracked == null) {
+                    status.untracked = SecretTrail.empty();
+                }
+                status.untracked.add(windows.paneStart(t), t, sighting, Long.MIN_VALUE, valueCap);
+            }
         }
-        trail.add(windows.paneStart(t), t, Sighting.of(event), Long.MIN_VALUE);
-        state.putTrail(event.secretName, trail);
+        if (trail != null) {
+            trail.add(windows.paneStart(t), t, sighting, Long.MIN_VALUE, valueCap);
+            state.putTrail(event.secretName, trail);
+        }
+        if (statusChanged) {
+            state.status(status);
+        }
         for (long k = first; k <= last; k++) {
             state.registerTimer(windows.end(k) - 1);
         }
@@ -62,8 +83,17 @@ final class WindowsDetector implements Detector {
         if (status == null || !windows.isWindowEnd(end)) {
             return;
         }
-        long k = windows.indexEndingAt(end);
+        evaluate(state, status, key, windows.indexEndingAt(end));
+        state.status(isEmpty(status) ? null : status);
+    }
+
+    /**
+     * Evaluates window {@code k}: emits its alert if it reaches the threshold, then drops the
+     * buckets no later window covers. Updates {@code status} without writing it.
+     */
+    private void evaluate(FingerprintState state, KeyStatus status, Fingerprint key, long k) throws Exception {
         long start = windows.start(k);
+        long end = windows.end(k);
         long nextStart = windows.start(k + 1);
         Tally tally = new Tally();
         List<String> names = new ArrayList<>();
@@ -71,7 +101,7 @@ final class WindowsDetector implements Detector {
         for (Iterator<Map.Entry<String, SecretTrail>> it = state.trails().iterator(); it.hasNext(); ) {
             Map.Entry<String, SecretTrail> e = it.next();
             SecretTrail trail = e.getValue();
-            if (trail.mergeRange(start, end, tally)) {
+            if (trail.mergeRange(start, end, tally, valueCap)) {
                 names.add(e.getKey());
             }
             if (trail.dropBelow(nextStart) > 0) {
@@ -82,19 +112,27 @@ final class WindowsDetector implements Detector {
                 }
             }
         }
+        boolean untracked = false;
+        if (status.untracked != null) {
+            untracked = status.untracked.mergeRange(start, end, tally, valueCap);
+            status.untracked.dropBelow(nextStart);
+            if (status.untracked.isEmpty()) {
+                status.untracked = null;
+            }
+        }
         if (names.size() >= settings.threshold()) {
             names.sort(null);
-            state.emit(AlertFactory.build(key, DetectionMode.WINDOWS, AlertIds.forWindow(key, start, end), 1, end,
-                    clock.now(), start, end, names, tally));
+            state.emit(AlertFactory.build(settings, key, DetectionMode.WINDOWS, AlertIds.forWindow(key, start, end), 1,
+                    end, clock.now(), start, end, names, tally, untracked));
         }
         for (String name : emptied) {
             state.removeTrail(name);
         }
         status.nameCount -= emptied.size();
-        if (status.nameCount == 0) {
-            state.status(null);
-        } else {
-            state.status(status);
-        }
+    }
+
+    /** Whether the key holds nothing any window can use. */
+    private static boolean isEmpty(KeyStatus status) {
+        return status.nameCount == 0 && status.untracked == null;
     }
 }
