@@ -25,7 +25,10 @@ import static io.secretrecon.detect.KeyStatus.NONE;
  *
  * <p>The work is an agenda run up to the current watermark inside whichever timer fires, rather
  * than one Flink timer per deadline: so it is the same in STREAMING mode and in BATCH mode, where
- * all timers fire at the end of a key's input and timers set while firing would be dropped.
+ * all timers fire at the end of a key's input and timers set while firing would be dropped. With
+ * {@link InputOrder#SORTED_PER_KEY} (BATCH) an event at t runs the agenda through t - 1 before it
+ * is buffered, so the buffer holds the events of one time and nothing waits for the key's end but
+ * its last time and deadlines.
  *
  * <p>A fingerprint tracks at most {@link DetectorSettings#maxNamesPerFingerprint} names. Past it,
  * a new name's events still count (event count, namespaces, decisions, audit IDs) but the name is
@@ -38,20 +41,29 @@ final class ContinuousDetector implements Detector {
 
     private static final long serialVersionUID = 1L;
 
+    /** The one timer of a sorted key: it fires when the key's input ends. */
+    static final long END_OF_TIME = Long.MAX_VALUE;
+
     private final DetectorSettings settings;
     private final long lookback;
     private final int valueCap;
+    private final InputOrder order;
     private final WallClock clock;
 
-    ContinuousDetector(DetectorSettings settings, WallClock clock) {
+    ContinuousDetector(DetectorSettings settings, InputOrder order, WallClock clock) {
         this.settings = settings;
         this.lookback = settings.lookback();
         this.valueCap = settings.valueCap();
+        this.order = order;
         this.clock = clock;
     }
 
     @Override
     public void onEvent(FingerprintState state, SecretGet event) throws Exception {
+        if (order == InputOrder.SORTED_PER_KEY) {
+            onSortedEvent(state, event);
+            return;
+        }
         KeyStatus status = state.status();
         if (status == null) {
             state.status(new KeyStatus());
@@ -67,6 +79,62 @@ final class ContinuousDetector implements Detector {
         }
         state.putPending(t, at);
         state.registerTimer(t);
+    }
+
+    /**
+     * A key's events by time: everything before t has come, so the agenda runs through t - 1 now;
+     * the event waits only for the rest of its time. One timer, at the end of time, finishes the
+     * key when its input ends.
+     */
+    private void onSortedEvent(FingerprintState state, SecretGet event) throws Exception {
+        long t = event.timestamp;
+        KeyStatus s = state.status();
+        if (s == null) {
+            s = new KeyStatus();
+        } else {
+            if (t <= s.processedThrough) {
+                throw unsorted(t, s.processedThrough);
+            }
+            if (t - 1 > s.processedThrough) {
+                runAgenda(state, s, event.fingerprint(), t - 1);
+            }
+        }
+        Sighting[] at = null;
+        for (long p : state.pendingTimes()) {
+            if (p != t) {
+                throw unsorted(t, p);
+            }
+            at = state.pending(t);
+        }
+        // The buffer of one time grows by doubling (unused slots are null): appending stays O(1).
+        int n = at == null ? 0 : used(at);
+        if (at == null || n == at.length) {
+            at = at == null ? new Sighting[1] : Arrays.copyOf(at, n * 2);
+        }
+        at[n] = Sighting.of(event, valueCap);
+        state.putPending(t, at);
+        state.status(s);
+        state.registerTimer(END_OF_TIME);
+    }
+
+    /** The number of sightings in a buffer whose unused slots are null (all at the end). */
+    private static int used(Sighting[] at) {
+        int lo = 0;
+        int hi = at.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (at[mid] != null) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static IllegalStateException unsorted(long t, long seen) {
+        return new IllegalStateException("the detector was told that each key's input is sorted by time (BATCH),"
+                + " but an event at " + t + " came after time " + seen + " had been seen");
     }
 
     @Override
@@ -149,6 +217,9 @@ final class ContinuousDetector implements Detector {
         boolean pruned = false;
         Tally untracked = null; // outside an episode: the sightings at t whose names did not fit
         for (Sighting x : sightings) {
+            if (x == null) {
+                break; // the unused end of a sorted input's buffer
+            }
             if (s.episodeOpen) {
                 if (!state.hasTrail(x.secretName)) {
                     if (s.nameCount < maxNames) {

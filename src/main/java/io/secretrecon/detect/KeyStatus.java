@@ -36,6 +36,12 @@ public class KeyStatus {
      * null when there are none.
      */
     public SecretTrail untracked;
+    /**
+     * {@code windows} with {@link InputOrder#SORTED_PER_KEY}: the first and last window that holds
+     * an event of the key and has not been evaluated; {@code NONE} when there is none.
+     */
+    public long nextWindow = NONE;
+    public long lastWindow = NONE;
 
     /** Which incarnation of the operator counted this key in the active-fingerprints gauge. */
     public long gaugeEpoch;

@@ -61,7 +61,15 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     private transient LongCounter alertsTotal;
 
     public SecretBurstDetector(DetectorSettings settings) {
-        this(Detector.create(settings, Detector.WallClock.system()));
+        this(settings, InputOrder.WATERMARKED);
+    }
+
+    /**
+     * @param order how each key's events arrive: {@link InputOrder#SORTED_PER_KEY} in a BATCH
+     *     run ({@link InputOrder#of}), which keeps the state of a key with a long history small
+     */
+    public SecretBurstDetector(DetectorSettings settings, InputOrder order) {
+        this(Detector.create(settings, order, Detector.WallClock.system()));
     }
 
     SecretBurstDetector(Detector detector) {

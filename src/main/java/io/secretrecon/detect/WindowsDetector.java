@@ -9,11 +9,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import static io.secretrecon.detect.KeyStatus.NONE;
+
 /**
  * {@code windows} mode: Elastic's scheduled rule as hopping event-time windows. An event is added
  * once, to its name's pane bucket; a timer at each window end evaluates the window over the
  * buckets it covers, emits an alert if the window reaches the threshold, and drops the buckets no
  * later window covers. The key's state is gone after the last window that covers its last event.
+ *
+ * <p>With {@link InputOrder#SORTED_PER_KEY} (BATCH, where timers fire only at the end of a key's
+ * input) an event at t first evaluates every window that ends at or before t, in order, as the
+ * timers would have; one timer at the end of time evaluates the rest. So a key's state holds the
+ * panes of one lookback, not of its whole history.
  *
  * <p>A fingerprint tracks at most {@link DetectorSettings#maxNamesPerFingerprint} names. The events
  * of a name that does not fit are kept by pane without their name ({@link KeyStatus#untracked}):
@@ -26,30 +33,54 @@ final class WindowsDetector implements Detector {
     private final DetectorSettings settings;
     private final HoppingWindows windows;
     private final int valueCap;
+    private final InputOrder order;
     private final WallClock clock;
 
-    WindowsDetector(DetectorSettings settings, WallClock clock) {
+    WindowsDetector(DetectorSettings settings, InputOrder order, WallClock clock) {
         this.settings = settings;
         this.windows = new HoppingWindows(settings);
         this.valueCap = settings.valueCap();
+        this.order = order;
         this.clock = clock;
     }
 
     @Override
     public void onEvent(FingerprintState state, SecretGet event) throws Exception {
         long t = event.timestamp;
+        boolean sorted = order == InputOrder.SORTED_PER_KEY;
         KeyStatus status = null;
         boolean statusChanged = false;
+        if (sorted) {
+            status = state.status();
+            if (status != null) {
+                if (t < status.lastEventTime) {
+                    throw new IllegalStateException("the detector was told that each key's input is sorted by time"
+                            + " (BATCH), but an event at " + t + " came after one at " + status.lastEventTime);
+                }
+                statusChanged = evaluateBefore(state, status, event.fingerprint(), t);
+                if (isEmpty(status)) {
+                    state.status(null);
+                    status = null;
+                    statusChanged = false;
+                }
+            }
+        }
         long first = windows.firstIndex(t);
         long last = windows.lastIndex(t);
         if (first > last) {
-            return; // between windows (lookback shorter than slide): no window can count it
+            // between windows (lookback shorter than slide): no window can count it
+            if (statusChanged) {
+                state.status(status);
+            }
+            return;
         }
         SecretTrail trail = state.trail(event.secretName);
         Sighting sighting = Sighting.of(event, valueCap);
         if (trail == null) {
             // Only a new name changes the status: a repeated one leaves it alone (no write per event).
-            status = state.status();
+            if (status == null) {
+                status = state.status();
+            }
             if (status == null) {
                 status = new KeyStatus();
             }
@@ -68,6 +99,28 @@ final class WindowsDetector implements Detector {
             trail.add(windows.paneStart(t), t, sighting, Long.MIN_VALUE, valueCap);
             state.putTrail(event.secretName, trail);
         }
+        if (sorted) {
+            if (status == null) {
+                status = state.status();
+            }
+            if (status.nextWindow == NONE) {
+                status.nextWindow = first;
+                statusChanged = true;
+            }
+            if (status.lastWindow == NONE || last > status.lastWindow) {
+                status.lastWindow = last;
+                statusChanged = true;
+            }
+            if (t != status.lastEventTime) {
+                status.lastEventTime = t;
+                statusChanged = true;
+            }
+            if (statusChanged) {
+                state.status(status);
+            }
+            state.registerTimer(ContinuousDetector.END_OF_TIME);
+            return;
+        }
         if (statusChanged) {
             state.status(status);
         }
@@ -79,12 +132,43 @@ final class WindowsDetector implements Detector {
     @Override
     public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception {
         KeyStatus status = state.status();
-        long end = time + 1;
-        if (status == null || !windows.isWindowEnd(end)) {
+        if (status == null) {
             return;
         }
-        evaluate(state, status, key, windows.indexEndingAt(end));
+        if (order == InputOrder.SORTED_PER_KEY) {
+            evaluateBefore(state, status, key, Long.MAX_VALUE); // the one timer: the key's input has ended
+        } else {
+            long end = time + 1;
+            if (!windows.isWindowEnd(end)) {
+                return;
+            }
+            evaluate(state, status, key, windows.indexEndingAt(end));
+        }
         state.status(isEmpty(status) ? null : status);
+    }
+
+    /**
+     * Sorted input: evaluates, in order, the pending windows that end at or before {@code t} (all
+     * of them for {@code Long.MAX_VALUE}). Whether the status changed; the caller writes it.
+     */
+    private boolean evaluateBefore(FingerprintState state, KeyStatus status, Fingerprint key, long t) throws Exception {
+        if (status.nextWindow == NONE) {
+            return false;
+        }
+        long k = status.nextWindow;
+        boolean any = false;
+        while (k <= status.lastWindow && (t == Long.MAX_VALUE || windows.end(k) <= t)) {
+            evaluate(state, status, key, k);
+            k++;
+            any = true;
+        }
+        if (any) {
+            status.nextWindow = k > status.lastWindow ? NONE : k;
+            if (status.nextWindow == NONE) {
+                status.lastWindow = NONE;
+            }
+        }
+        return any;
     }
 
     /**

@@ -10,7 +10,8 @@ import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 import io.secretrecon.rule.SecretGetBounds;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static io.secretrecon.testutil.SecretGets.T0;
 import static io.secretrecon.testutil.SecretGets.minutes;
@@ -36,17 +38,27 @@ class AlertBoundsTest {
     /** Kafka's default {@code max.request.size}. */
     private static final int KAFKA_MAX_REQUEST = 1_048_576;
 
+    static Stream<Arguments> modesAndOrders() {
+        List<Arguments> out = new ArrayList<>();
+        for (DetectionMode mode : DetectionMode.values()) {
+            for (InputOrder order : InputOrder.values()) {
+                out.add(Arguments.of(mode, order));
+            }
+        }
+        return out.stream();
+    }
+
     /** The example: 6,000 distinct 250-character names in five minutes from one fingerprint. */
-    @ParameterizedTest
-    @EnumSource(DetectionMode.class)
-    void sixThousandLongNamesInFiveMinutesGiveDocumentsUnderTheBound(DetectionMode mode)
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("modesAndOrders")
+    void sixThousandLongNamesInFiveMinutesGiveDocumentsUnderTheBound(DetectionMode mode, InputOrder order)
             throws Exception {
         DetectorSettings settings = JobSettings.defaultDetector(mode);
         List<SecretGet> burst = new ArrayList<>();
         for (int i = 0; i < 6000; i++) {
             burst.add(secretGet("mallory", longName(i)).in("ns-" + (i % 700)).at(T0.plusMillis(50L * i)));
         }
-        try (DetectorHarness d = new DetectorHarness(settings)) {
+        try (DetectorHarness d = new DetectorHarness(settings, order)) {
             d.send(burst.toArray(new SecretGet[0]));
             d.endOfInput();
             List<Alert> alerts = d.alerts();
@@ -117,11 +129,11 @@ class AlertBoundsTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(DetectionMode.class)
-    void namespacesAndOutcomesAreCutLikeNames(DetectionMode mode) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("modesAndOrders")
+    void namespacesAndOutcomesAreCutLikeNames(DetectionMode mode, InputOrder order) throws Exception {
         DetectorSettings small = bounded(mode, 100, 2, Long.MAX_VALUE);
-        try (DetectorHarness d = new DetectorHarness(small)) {
+        try (DetectorHarness d = new DetectorHarness(small, order)) {
             SecretGet multi = secretGet("carol", "a").at(minutes(1));
             multi.decisions = new String[] {"allow", "deny", "forbid"};
             d.send(secretGet("carol", "a").in("z").at(minutes(1)), secretGet("carol", "a").in("x").at(minutes(1)), multi,

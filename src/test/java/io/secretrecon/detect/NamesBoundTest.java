@@ -3,7 +3,8 @@ package io.secretrecon.detect;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.alert.AlertJson;
 import io.secretrecon.rule.SecretGet;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ class NamesBoundTest {
                 Duration.ofMinutes(1), 5, 500, 128 * 1024);
     }
 
-    @Test
-    void anEpisodePastTheBoundKeepsCountingEventsAndSaysItsCountIsALowerBound() throws Exception {
-        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS))) {
+    @ParameterizedTest
+    @EnumSource(InputOrder.class)
+    void anEpisodePastTheBoundKeepsCountingEventsAndSaysItsCountIsALowerBound(InputOrder order) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS), order)) {
             List<SecretGet> events = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 events.add(secretGet("mallory", "s" + i).auditId("id-" + i).at(T0.plusSeconds(10L * i)));
@@ -50,9 +52,10 @@ class NamesBoundTest {
         }
     }
 
-    @Test
-    void namesOfExpiredTrailsMakeRoomOutsideAnEpisode() throws Exception {
-        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS))) {
+    @ParameterizedTest
+    @EnumSource(InputOrder.class)
+    void namesOfExpiredTrailsMakeRoomOutsideAnEpisode(InputOrder order) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS), order)) {
             // two names, then quiet for longer than the lookback while nothing closes (no episode)
             d.send(secretGet("bob", "old-1").at(minutes(0)), secretGet("bob", "old-2").at(minutes(0)));
             for (int i = 0; i < 5; i++) {
@@ -66,9 +69,10 @@ class NamesBoundTest {
         }
     }
 
-    @Test
-    void manyNewNamesAtOneTimeOpenAnEpisodeThatHoldsAllTheirEvents() throws Exception {
-        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS))) {
+    @ParameterizedTest
+    @EnumSource(InputOrder.class)
+    void manyNewNamesAtOneTimeOpenAnEpisodeThatHoldsAllTheirEvents(InputOrder order) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.CONTINUOUS), order)) {
             for (int i = 0; i < 9; i++) {
                 d.send(secretGet("eve", "n" + i).in("ns" + i).at(minutes(1)));
             }
@@ -83,15 +87,18 @@ class NamesBoundTest {
         }
     }
 
-    @Test
-    void windowsCountUntrackedEventsAndOnlyTheWindowsThatHoldThemAreMarked() throws Exception {
-        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.WINDOWS))) {
+    @ParameterizedTest
+    @EnumSource(InputOrder.class)
+    void windowsCountUntrackedEventsAndOnlyTheWindowsThatHoldThemAreMarked(InputOrder order) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings(DetectionMode.WINDOWS), order)) {
             // T0 = 10:00. Windows [09:55, 10:01), [10:00, 10:06), [10:05, 10:11), [10:10, 10:16)
             for (int i = 0; i < 5; i++) {
                 d.send(secretGet("carol", "s" + i).at(minutes(0.5)));
             }
             d.send(secretGet("carol", "extra-1").at(minutes(4)), secretGet("carol", "extra-2").at(minutes(4)));
-            d.watermark(minutes(11)); // as a stream's would by then: the first names are gone
+            if (order == InputOrder.WATERMARKED) {
+                d.watermark(minutes(11)); // as a stream's would by then: the first names are gone
+            }
             for (int i = 0; i < 3; i++) {
                 d.send(secretGet("carol", "late-" + i).at(minutes(12)));
             }
