@@ -32,5 +32,13 @@ public class Alert {
     public long eventCount;
     public String[] auditIds;
 
+    /** A value list was cut to the alert's bounds ({@code secret_recon.values_truncated}, written only when true). */
+    public boolean valuesTruncated;
+    /**
+     * The fingerprint had more names than its state tracks, so {@code uniqueCredentials} may be
+     * below the truth ({@code secret_recon.unique_credentials_lower_bound}, written only when true).
+     */
+    public boolean uniqueCredentialsLowerBound;
+
     public Alert() {}
 }

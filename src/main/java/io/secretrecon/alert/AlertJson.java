@@ -91,12 +91,42 @@ public final class AlertJson {
             g.writeStringField("last_seen", EventTimes.format(a.lastSeen));
             g.writeNumberField("event_count", a.eventCount);
             list(g, "audit_ids", a.auditIds);
+            if (a.valuesTruncated) {
+                g.writeBooleanField("values_truncated", true);
+            }
+            if (a.uniqueCredentialsLowerBound) {
+                g.writeBooleanField("unique_credentials_lower_bound", true);
+            }
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /**
+     * At least the UTF-8 bytes that {@link #toJson} spends on {@code value} as one element of a
+     * list: the value as JSON escapes it, its quotes and a comma. Exact for text without control
+     * characters (each counted as a six-byte escape, though some take two).
+     */
+    public static long listElementBytes(String value) {
+        long n = 3;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20) {
+                n += 6;
+            } else if (c == '"' || c == '\\') {
+                n += 2;
+            } else if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                n += 2; // a surrogate pair is four bytes; an unpaired one is written as one
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static void list(JsonGenerator g, String name, String[] values) throws IOException {

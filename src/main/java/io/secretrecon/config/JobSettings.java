@@ -5,6 +5,7 @@ import io.secretrecon.detect.DetectorSettings;
 import io.secretrecon.event.EventTimes;
 import io.secretrecon.event.IpAddresses;
 import io.secretrecon.rule.RuleSettings;
+import io.secretrecon.rule.SecretGetBounds;
 
 import java.io.Serializable;
 import java.security.MessageDigest;
@@ -85,9 +86,20 @@ public final class JobSettings implements Serializable {
             throw ConfigException.forKey(Settings.DEAD_LETTER_PATH.key(), "must be another file than sink.path");
         }
 
+        int threshold = Settings.DETECTOR_THRESHOLD.read(raw);
+        int maxNames = Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.read(raw);
+        if (maxNames < threshold) {
+            throw ConfigException.forKey(Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.key(),
+                    "must be at least detector.threshold");
+        }
+        int maxValues = Settings.ALERT_MAX_VALUES.read(raw);
+        if (maxValues == Integer.MAX_VALUE) {
+            throw ConfigException.forKey(Settings.ALERT_MAX_VALUES.key(), "must be below " + Integer.MAX_VALUE);
+        }
         this.detector = new DetectorSettings(Settings.DETECTOR_MODE.read(raw), Settings.DETECTOR_LOOKBACK.read(raw),
                 Settings.DETECTOR_SLIDE.read(raw), Settings.DETECTOR_OFFSET.read(raw),
-                Settings.DETECTOR_THRESHOLD.read(raw), Settings.DETECTOR_UPDATE_INTERVAL.read(raw));
+                threshold, Settings.DETECTOR_UPDATE_INTERVAL.read(raw), maxNames, maxValues,
+                Settings.ALERT_MAX_LIST_BYTES.read(raw));
 
         List<String> excludedIps = Settings.RULE_EXCLUDED_SOURCE_IPS.read(raw);
         for (String ip : excludedIps) {
@@ -97,9 +109,15 @@ public final class JobSettings implements Serializable {
                 throw ConfigException.forKey(Settings.RULE_EXCLUDED_SOURCE_IPS.key(), e.getMessage());
             }
         }
+        int maxFieldLength = Settings.DETECTOR_MAX_FIELD_LENGTH.read(raw);
+        if (maxFieldLength < SecretGetBounds.MIN_FIELD_LENGTH || maxFieldLength == Integer.MAX_VALUE) {
+            throw ConfigException.forKey(Settings.DETECTOR_MAX_FIELD_LENGTH.key(),
+                    "must be at least " + SecretGetBounds.MIN_FIELD_LENGTH + " and below " + Integer.MAX_VALUE);
+        }
         this.rule = new RuleSettings(excludedIps, Settings.RULE_EXCLUDED_USER_NAMES.read(raw),
                 Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.read(raw), Settings.RULE_EXCLUDED_AUDIT_USERNAMES.read(raw),
-                Settings.DETECTOR_SOURCE_IP.read(raw));
+                Settings.DETECTOR_SOURCE_IP.read(raw),
+                new SecretGetBounds(maxFieldLength, Settings.DETECTOR_MAX_USER_AGENTS_PER_EVENT.read(raw)));
 
         this.outOfOrderness = Settings.WATERMARK_OUT_OF_ORDERNESS.read(raw);
         this.idleness = Settings.WATERMARK_IDLENESS.read(raw);
@@ -240,18 +258,22 @@ public final class JobSettings implements Serializable {
         return new JobSettings(raw);
     }
 
-    /** The detector's constants at their defaults (the seed rule's), in the given mode. */
+    /** The detector's constants and bounds at their defaults (the seed rule's), in the given mode. */
     public static DetectorSettings defaultDetector(DetectionMode mode) {
         return new DetectorSettings(mode, Settings.DETECTOR_LOOKBACK.defaultValue(),
                 Settings.DETECTOR_SLIDE.defaultValue(), Settings.DETECTOR_OFFSET.defaultValue(),
-                Settings.DETECTOR_THRESHOLD.defaultValue(), Settings.DETECTOR_UPDATE_INTERVAL.defaultValue());
+                Settings.DETECTOR_THRESHOLD.defaultValue(), Settings.DETECTOR_UPDATE_INTERVAL.defaultValue(),
+                Settings.DETECTOR_MAX_NAMES_PER_FINGERPRINT.defaultValue(), Settings.ALERT_MAX_VALUES.defaultValue(),
+                Settings.ALERT_MAX_LIST_BYTES.defaultValue());
     }
 
-    /** The rule's constants at their defaults: exactly the seed rule. */
+    /** The rule's constants and bounds at their defaults: exactly the seed rule. */
     public static RuleSettings defaultRule() {
         return new RuleSettings(Settings.RULE_EXCLUDED_SOURCE_IPS.defaultValue(),
                 Settings.RULE_EXCLUDED_USER_NAMES.defaultValue(), Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.defaultValue(),
-                Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue(), Settings.DETECTOR_SOURCE_IP.defaultValue());
+                Settings.RULE_EXCLUDED_AUDIT_USERNAMES.defaultValue(), Settings.DETECTOR_SOURCE_IP.defaultValue(),
+                new SecretGetBounds(Settings.DETECTOR_MAX_FIELD_LENGTH.defaultValue(),
+                        Settings.DETECTOR_MAX_USER_AGENTS_PER_EVENT.defaultValue()));
     }
 
     public SourceType sourceType() {

@@ -60,6 +60,28 @@ public final class Settings {
     public static final Setting<SourceIpMode> DETECTOR_SOURCE_IP = define("detector.source-ip", "remote",
             "`remote`: last of `sourceIPs` (unforgeable); `all`: exact ES|QL (proxied requests are dropped)",
             Setting.enumType(SourceIpMode.class));
+    public static final Setting<Integer> DETECTOR_MAX_NAMES_PER_FINGERPRINT = define(
+            "detector.max-names-per-fingerprint", "10000",
+            "distinct secret names a fingerprint's state tracks (at least `detector.threshold`); past it new names are"
+                    + " not tracked but their events count, and alerts say `secret_recon.unique_credentials_lower_bound: true`",
+            Setting.POSITIVE_INT);
+    public static final Setting<Integer> DETECTOR_MAX_FIELD_LENGTH = define("detector.max-field-length", "512",
+            "longest user name, username, user agent, secret name, namespace, decision or audit ID kept as is (at least"
+                    + " 32); a longer one is cut to that length plus `~` and 16 hex digits of its SHA-256",
+            Setting.POSITIVE_INT);
+    public static final Setting<Integer> DETECTOR_MAX_USER_AGENTS_PER_EVENT = define(
+            "detector.max-user-agents-per-event", "16",
+            "an event with more distinct `user_agent.original` values joins only the groups of the first ones (String"
+                    + " order); the rest are counted in `userAgentsDropped`",
+            Setting.POSITIVE_INT);
+
+    public static final Setting<Integer> ALERT_MAX_VALUES = define("alert.max-values", "500",
+            "most values written in each of `Esql.secrets_names`, `Esql.namespaces`, `Esql.outcome`: the first in String"
+                    + " order; a cut list adds `secret_recon.values_truncated: true` (counts stay exact)",
+            Setting.POSITIVE_INT);
+    public static final Setting<Long> ALERT_MAX_LIST_BYTES = define("alert.max-list-bytes", "128kb",
+            "most bytes of JSON written for each of those lists, cut the same way (one value is always written)",
+            Setting.MEMORY_SIZE);
 
     public static final Setting<Duration> WATERMARK_OUT_OF_ORDERNESS = define("watermark.out-of-orderness", "30s",
             "how far behind the newest event an event may arrive", Setting.DURATION);

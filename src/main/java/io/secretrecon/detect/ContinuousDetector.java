@@ -25,31 +25,52 @@ import static io.secretrecon.detect.KeyStatus.NONE;
  *
  * <p>The work is an agenda run up to the current watermark inside whichever timer fires, rather
  * than one Flink timer per deadline: so it is the same in STREAMING mode and in BATCH mode, where
- * all timers fire at the end of a key's input and timers set while firing would be dropped.
+ * all timers fire at the end of a key's input and timers set while firing would be dropped. With
+ * {@link InputOrder#SORTED_PER_KEY} (BATCH) an event at t runs the agenda through t - 1 before it
+ * is buffered, so the buffer holds the events of one time and nothing waits for the key's end but
+ * its last time and deadlines.
+ *
+ * <p>A fingerprint tracks at most {@link DetectorSettings#maxNamesPerFingerprint} names. Past it,
+ * a new name's events still count (event count, namespaces, decisions, audit IDs) but the name is
+ * not kept, and the episode's alerts say that their name count is a lower bound. Outside an
+ * episode the names of expired trails are dropped first; a batch of new names at one time that
+ * still does not fit opens an episode at that very time (it holds at least the bound, which is at
+ * least the threshold), so the events whose names were not kept go into it.
  */
 final class ContinuousDetector implements Detector {
 
     private static final long serialVersionUID = 1L;
 
+    /** The one timer of a sorted key: it fires when the key's input ends. */
+    static final long END_OF_TIME = Long.MAX_VALUE;
+
     private final DetectorSettings settings;
     private final long lookback;
+    private final int valueCap;
+    private final InputOrder order;
     private final WallClock clock;
 
-    ContinuousDetector(DetectorSettings settings, WallClock clock) {
+    ContinuousDetector(DetectorSettings settings, InputOrder order, WallClock clock) {
         this.settings = settings;
         this.lookback = settings.lookback();
+        this.valueCap = settings.valueCap();
+        this.order = order;
         this.clock = clock;
     }
 
     @Override
     public void onEvent(FingerprintState state, SecretGet event) throws Exception {
+        if (order == InputOrder.SORTED_PER_KEY) {
+            onSortedEvent(state, event);
+            return;
+        }
         KeyStatus status = state.status();
         if (status == null) {
             state.status(new KeyStatus());
         }
         long t = event.timestamp;
         Sighting[] at = state.pending(t);
-        Sighting s = Sighting.of(event);
+        Sighting s = Sighting.of(event, valueCap);
         if (at == null) {
             at = new Sighting[] {s};
         } else {
@@ -60,12 +81,84 @@ final class ContinuousDetector implements Detector {
         state.registerTimer(t);
     }
 
+    /**
+     * A key's events by time: everything before t has come, so the agenda runs through t - 1 now;
+     * the event waits only for the rest of its time. One timer, at the end of time, finishes the
+     * key when its input ends.
+     */
+    private void onSortedEvent(FingerprintState state, SecretGet event) throws Exception {
+        long t = event.timestamp;
+        KeyStatus s = state.status();
+        if (s == null) {
+            s = new KeyStatus();
+        } else {
+            if (t <= s.processedThrough) {
+                throw unsorted(t, s.processedThrough);
+            }
+            if (t - 1 > s.processedThrough) {
+                runAgenda(state, s, event.fingerprint(), t - 1);
+            }
+        }
+        Sighting[] at = null;
+        for (long p : state.pendingTimes()) {
+            if (p != t) {
+                throw unsorted(t, p);
+            }
+            at = state.pending(t);
+        }
+        // The buffer of one time grows by doubling (unused slots are null): appending stays O(1).
+        int n = at == null ? 0 : used(at);
+        if (at == null || n == at.length) {
+            at = at == null ? new Sighting[1] : Arrays.copyOf(at, n * 2);
+        }
+        at[n] = Sighting.of(event, valueCap);
+        state.putPending(t, at);
+        state.status(s);
+        state.registerTimer(END_OF_TIME);
+    }
+
+    /** The number of sightings in a buffer whose unused slots are null (all at the end). */
+    private static int used(Sighting[] at) {
+        int lo = 0;
+        int hi = at.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (at[mid] != null) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static IllegalStateException unsorted(long t, long seen) {
+        return new IllegalStateException("the detector was told that each key's input is sorted by time (BATCH),"
+                + " but an event at " + t + " came after time " + seen + " had been seen");
+    }
+
     @Override
     public void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception {
         KeyStatus s = state.status();
         if (s == null || watermark <= s.processedThrough) {
             return;
         }
+        runAgenda(state, s, key, watermark);
+        if (s.lastEventTime == NONE && !s.episodeOpen && !state.hasPending()) {
+            state.status(null);
+            return;
+        }
+        if (s.revisionDueAt != NONE) {
+            state.registerTimer(s.revisionDueAt);
+        }
+        if (s.lastEventTime != NONE) {
+            state.registerTimer(expiry(s));
+        }
+        state.status(s);
+    }
+
+    /** Applies the pending events and the deadlines up to the watermark, in time order. */
+    private void runAgenda(FingerprintState state, KeyStatus s, Fingerprint key, long watermark) throws Exception {
         long[] pendingTimes = dueTimes(state, watermark);
         int next = 0;
         while (true) {
@@ -87,17 +180,6 @@ final class ContinuousDetector implements Detector {
             }
         }
         s.processedThrough = watermark;
-        if (s.lastEventTime == NONE && !s.episodeOpen && !state.hasPending()) {
-            state.status(null);
-            return;
-        }
-        if (s.revisionDueAt != NONE) {
-            state.registerTimer(s.revisionDueAt);
-        }
-        if (s.lastEventTime != NONE) {
-            state.registerTimer(expiry(s));
-        }
-        state.status(s);
     }
 
     /** Pending event times up to the watermark, ascending. */
@@ -131,58 +213,77 @@ final class ContinuousDetector implements Detector {
     }
 
     private void apply(FingerprintState state, KeyStatus s, Fingerprint key, long t, Sighting[] sightings) throws Exception {
+        int maxNames = settings.maxNamesPerFingerprint();
+        boolean pruned = false;
+        Tally untracked = null; // outside an episode: the sightings at t whose names did not fit
         for (Sighting x : sightings) {
+            if (x == null) {
+                break; // the unused end of a sorted input's buffer
+            }
             if (s.episodeOpen) {
                 if (!state.hasTrail(x.secretName)) {
-                    state.putTrail(x.secretName, SecretTrail.empty());
-                    s.nameCount++;
-                    s.changed = true;
+                    if (s.nameCount < maxNames) {
+                        state.putTrail(x.secretName, SecretTrail.empty());
+                        s.nameCount++;
+                        s.changed = true;
+                    } else if (!s.namesDropped) {
+                        s.namesDropped = true;
+                        s.changed = true; // the next revision says that its count is a lower bound
+                    }
                 }
-                s.episode.add(t, x);
+                s.episode.add(t, x, valueCap);
             } else {
                 SecretTrail trail = state.trail(x.secretName);
                 if (trail == null) {
+                    if (s.nameCount >= maxNames && !pruned) {
+                        pruneExpired(state, s, t);
+                        pruned = true;
+                    }
+                    if (s.nameCount >= maxNames) {
+                        s.namesDropped = true;
+                        if (untracked == null) {
+                            untracked = new Tally();
+                        }
+                        untracked.add(t, x, valueCap);
+                        continue;
+                    }
                     trail = SecretTrail.empty();
                     s.nameCount++;
                 }
-                trail.add(t, t, x, t - lookback + 1);
+                trail.add(t, t, x, t - lookback + 1, valueCap);
                 state.putTrail(x.secretName, trail);
             }
         }
         s.lastEventTime = t;
         if (!s.episodeOpen) {
             if (s.nameCount >= settings.threshold()) {
-                evaluateTrailingWindow(state, s, key, t);
+                evaluateTrailingWindow(state, s, key, t, untracked);
             }
         } else if (s.changed && s.revisionDueAt == NONE) {
             s.revisionDueAt = Math.max(t, s.lastEmission + settings.updateInterval());
         }
     }
 
-    /** Evaluates {@code (t - lookback, t]}; opens an episode when it reaches the threshold. */
-    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t) throws Exception {
-        long from = t - lookback + 1;
-        List<String> expired = new ArrayList<>();
-        int live = 0;
-        for (Map.Entry<String, SecretTrail> e : state.trails()) {
-            if (e.getValue().lastKey() >= from) {
-                live++;
-            } else {
-                expired.add(e.getKey());
-            }
-        }
-        for (String name : expired) {
-            state.removeTrail(name);
-        }
-        s.nameCount = live;
+    /**
+     * Evaluates {@code (t - lookback, t]}; opens an episode when it reaches the threshold, with
+     * {@code untracked} (sightings at t whose names did not fit, or null) in its tally.
+     */
+    private void evaluateTrailingWindow(FingerprintState state, KeyStatus s, Fingerprint key, long t, Tally untracked)
+            throws Exception {
+        pruneExpired(state, s, t);
+        int live = s.nameCount;
         if (live < settings.threshold()) {
             return;
         }
+        long from = t - lookback + 1;
         Tally episode = new Tally();
         List<String> names = new ArrayList<>(live);
         for (Map.Entry<String, SecretTrail> e : state.trails()) {
-            e.getValue().mergeRange(from, t + 1, episode);
+            e.getValue().mergeRange(from, t + 1, episode, valueCap);
             names.add(e.getKey());
+        }
+        if (untracked != null) {
+            episode.merge(untracked, valueCap);
         }
         // While the episode is open the names' trails are not needed: the episode tally holds all.
         for (String name : names) {
@@ -197,6 +298,24 @@ final class ContinuousDetector implements Detector {
         s.revisionDueAt = NONE;
         s.episode = episode;
         state.emit(alert(s, key, t, names));
+    }
+
+    /** Drops the names with no sighting in {@code (t - lookback, t]}; the rest are the name count. */
+    private void pruneExpired(FingerprintState state, KeyStatus s, long t) throws Exception {
+        long from = t - lookback + 1;
+        List<String> expired = new ArrayList<>();
+        int live = 0;
+        for (Map.Entry<String, SecretTrail> e : state.trails()) {
+            if (e.getValue().lastKey() >= from) {
+                live++;
+            } else {
+                expired.add(e.getKey());
+            }
+        }
+        for (String name : expired) {
+            state.removeTrail(name);
+        }
+        s.nameCount = live;
     }
 
     private void emitRevision(FingerprintState state, KeyStatus s, Fingerprint key, long now) throws Exception {
@@ -225,6 +344,7 @@ final class ContinuousDetector implements Detector {
             s.lastEmission = NONE;
             s.changed = false;
         }
+        s.namesDropped = false;
         // Every applied event is at or before now - lookback: no later trailing window holds one.
         state.clearTrails();
         s.nameCount = 0;
@@ -233,7 +353,7 @@ final class ContinuousDetector implements Detector {
 
     private io.secretrecon.alert.Alert alert(KeyStatus s, Fingerprint key, long now, List<String> names) {
         Tally e = s.episode;
-        return AlertFactory.build(key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt), s.revision,
-                now, clock.now(), e.first, e.last, names, e);
+        return AlertFactory.build(settings, key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt),
+                s.revision, now, clock.now(), e.first, e.last, names, e, s.namesDropped);
     }
 }

@@ -20,10 +20,16 @@ public interface Detector extends Serializable {
      */
     void onTimer(FingerprintState state, Fingerprint key, long time, long watermark) throws Exception;
 
+    /** The detector of the settings' mode, for events in any order ahead of the watermark (STREAMING). */
     static Detector create(DetectorSettings settings, WallClock clock) {
+        return create(settings, InputOrder.WATERMARKED, clock);
+    }
+
+    /** The detector of the settings' mode, for input in the given order. */
+    static Detector create(DetectorSettings settings, InputOrder order, WallClock clock) {
         return settings.mode() == DetectionMode.CONTINUOUS
-                ? new ContinuousDetector(settings, clock)
-                : new WindowsDetector(settings, clock);
+                ? new ContinuousDetector(settings, order, clock)
+                : new WindowsDetector(settings, order, clock);
     }
 
     /** Wall clock for {@code event.created}; a function so that tests can fix it. */

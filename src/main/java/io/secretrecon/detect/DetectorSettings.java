@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * The detector's constants, in milliseconds of event time. Their defaults are defined with the
- * settings, in {@code config.Settings}.
+ * The detector's constants, in milliseconds of event time, and its bounds (README, "Bounds").
+ * Their defaults are defined with the settings, in {@code config.Settings}.
  */
 public final class DetectorSettings implements Serializable {
 
@@ -17,14 +17,37 @@ public final class DetectorSettings implements Serializable {
     private final long offset;
     private final int threshold;
     private final long updateInterval;
+    private final int maxNamesPerFingerprint;
+    private final int maxAlertValues;
+    private final long maxAlertListBytes;
 
+    /** Without bounds: every name is tracked and every value written (tests, and nothing else). */
     public DetectorSettings(DetectionMode mode, Duration lookback, Duration slide, Duration offset, int threshold,
             Duration updateInterval) {
+        this(mode, lookback, slide, offset, threshold, updateInterval, Integer.MAX_VALUE, Integer.MAX_VALUE - 1,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxNamesPerFingerprint the most distinct secret names a fingerprint's state holds; at
+     *     least {@code threshold}
+     * @param maxAlertValues the most values an alert writes in each of its name, namespace and
+     *     outcome lists
+     * @param maxAlertListBytes the most bytes of JSON an alert spends on each of those lists
+     */
+    public DetectorSettings(DetectionMode mode, Duration lookback, Duration slide, Duration offset, int threshold,
+            Duration updateInterval, int maxNamesPerFingerprint, int maxAlertValues, long maxAlertListBytes) {
         if (lookback.toMillis() <= 0 || slide.toMillis() <= 0) {
             throw new IllegalArgumentException("lookback and slide must be at least 1 ms");
         }
         if (threshold < 1) {
             throw new IllegalArgumentException("threshold must be at least 1");
+        }
+        if (maxNamesPerFingerprint < threshold) {
+            throw new IllegalArgumentException("the names tracked per fingerprint must be at least the threshold");
+        }
+        if (maxAlertValues < 1 || maxAlertValues == Integer.MAX_VALUE || maxAlertListBytes < 1) {
+            throw new IllegalArgumentException("an alert must be able to write one value of each list");
         }
         this.mode = mode;
         this.lookback = lookback.toMillis();
@@ -32,6 +55,9 @@ public final class DetectorSettings implements Serializable {
         this.offset = offset.toMillis();
         this.threshold = threshold;
         this.updateInterval = updateInterval.toMillis();
+        this.maxNamesPerFingerprint = maxNamesPerFingerprint;
+        this.maxAlertValues = maxAlertValues;
+        this.maxAlertListBytes = maxAlertListBytes;
     }
 
     public DetectionMode mode() {
@@ -56,5 +82,28 @@ public final class DetectorSettings implements Serializable {
 
     public long updateInterval() {
         return updateInterval;
+    }
+
+    /** Past it a fingerprint's new names are not tracked, and its alerts' counts are lower bounds. */
+    public int maxNamesPerFingerprint() {
+        return maxNamesPerFingerprint;
+    }
+
+    /** Values written in each of an alert's name, namespace and outcome lists, at most. */
+    public int maxAlertValues() {
+        return maxAlertValues;
+    }
+
+    /** Bytes of JSON spent on each of those lists, at most (one value is always written). */
+    public long maxAlertListBytes() {
+        return maxAlertListBytes;
+    }
+
+    /**
+     * How many of the smallest namespaces or decisions a sighting or tally keeps: one more than
+     * an alert writes, so that holding that many says the list was cut.
+     */
+    int valueCap() {
+        return maxAlertValues + 1;
     }
 }

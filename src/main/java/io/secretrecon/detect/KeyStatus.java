@@ -25,6 +25,24 @@ public class KeyStatus {
     public long revisionDueAt = NONE;
     public Tally episode;
 
+    /**
+     * A name was not tracked because the fingerprint already had the most names it may hold: the
+     * open episode's count is a lower bound ({@code continuous}).
+     */
+    public boolean namesDropped;
+    /**
+     * {@code windows}: the sightings of names that were not tracked (at the names bound), by
+     * pane, so that windows still count their events and know their name count is a lower bound;
+     * null when there are none.
+     */
+    public SecretTrail untracked;
+    /**
+     * {@code windows} with {@link InputOrder#SORTED_PER_KEY}: the first and last window that holds
+     * an event of the key and has not been evaluated; {@code NONE} when there is none.
+     */
+    public long nextWindow = NONE;
+    public long lastWindow = NONE;
+
     /** Which incarnation of the operator counted this key in the active-fingerprints gauge. */
     public long gaugeEpoch;
 

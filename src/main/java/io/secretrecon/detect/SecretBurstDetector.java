@@ -57,9 +57,13 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     private transient LongCounter lateTotal;
     private transient LongCounter alertsTotal;
 
-    /** @param lateEvents the side output for dead letters of late events */
-    public SecretBurstDetector(DetectorSettings settings, OutputTag<DeadLetter> lateEvents) {
-        this(Detector.create(settings, Detector.WallClock.system()), lateEvents);
+    /**
+     * @param order how each key's events arrive: {@link InputOrder#SORTED_PER_KEY} in a BATCH
+     *     run ({@link InputOrder#of}), which keeps the state of a key with a long history small
+     * @param lateEvents the side output for dead letters of late events
+     */
+    public SecretBurstDetector(DetectorSettings settings, InputOrder order, OutputTag<DeadLetter> lateEvents) {
+        this(Detector.create(settings, order, Detector.WallClock.system()), lateEvents);
     }
 
     SecretBurstDetector(Detector detector, OutputTag<DeadLetter> lateEvents) {

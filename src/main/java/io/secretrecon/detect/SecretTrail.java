@@ -36,10 +36,10 @@ public class SecretTrail {
      * Adds a sighting at {@code time} to the bucket {@code key}; when the array is full, buckets
      * with keys below {@code expiredBelow} are dropped first.
      */
-    void add(long key, long time, Sighting s, long expiredBelow) {
+    void add(long key, long time, Sighting s, long expiredBelow, int valueCap) {
         int at = find(key);
         if (at >= 0) {
-            buckets[at].add(time, s);
+            buckets[at].add(time, s, valueCap);
             return;
         }
         int insert = -at - 1;
@@ -52,20 +52,20 @@ public class SecretTrail {
         }
         System.arraycopy(buckets, insert, buckets, insert + 1, size - insert);
         Tally b = Tally.bucket(key);
-        b.add(time, s);
+        b.add(time, s, valueCap);
         buckets[insert] = b;
         size++;
     }
 
     /** Merges buckets with {@code from <= key < to} into {@code into}; whether there was any. */
-    boolean mergeRange(long from, long to, Tally into) {
+    boolean mergeRange(long from, long to, Tally into, int valueCap) {
         int i = find(from);
         if (i < 0) {
             i = -i - 1;
         }
         boolean any = false;
         for (; i < size && buckets[i].bucket < to; i++) {
-            into.merge(buckets[i]);
+            into.merge(buckets[i], valueCap);
             any = true;
         }
         return any;

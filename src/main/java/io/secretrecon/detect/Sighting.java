@@ -14,11 +14,12 @@ public class Sighting {
 
     public Sighting() {}
 
-    public static Sighting of(SecretGet g) {
+    /** The event's evidence, with the {@code valueCap} smallest of its namespaces and decisions. */
+    public static Sighting of(SecretGet g, int valueCap) {
         Sighting s = new Sighting();
         s.secretName = g.secretName;
-        s.namespaces = g.namespaces;
-        s.decisions = g.decisions;
+        s.namespaces = SortedValues.first(g.namespaces, valueCap);
+        s.decisions = SortedValues.first(g.decisions, valueCap);
         s.auditId = g.auditId;
         return s;
     }

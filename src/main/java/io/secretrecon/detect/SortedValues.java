@@ -7,6 +7,11 @@ final class SortedValues {
 
     private SortedValues() {}
 
+    /** The {@code cap} smallest of a sorted distinct array (the array itself when it is no longer). */
+    static String[] first(String[] a, int cap) {
+        return a == null || a.length <= cap ? a : Arrays.copyOf(a, cap);
+    }
+
     /** The union of two sorted distinct arrays, keeping the {@code cap} smallest values. */
     static String[] union(String[] a, String[] b, int cap) {
         if (b == null || b.length == 0) {

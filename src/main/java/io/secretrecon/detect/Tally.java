@@ -5,6 +5,11 @@ package io.secretrecon.detect;
  * decisions and (the {@value #MAX_AUDIT_IDS} smallest) audit IDs. Mergeable, so the smallest audit
  * IDs of a merge are the smallest of the whole. In a {@link SecretTrail} {@code bucket} is the
  * bucket's key (an event time, or a pane start in {@code windows} mode).
+ *
+ * <p>Namespaces and decisions are likewise the {@code valueCap} smallest
+ * ({@link DetectorSettings#valueCap}, one more than an alert writes): the smallest of a merge are
+ * still the smallest of the whole, and a tally holding {@code valueCap} of them says that an
+ * alert's list is cut.
  */
 public class Tally {
 
@@ -26,21 +31,21 @@ public class Tally {
         return t;
     }
 
-    void add(long time, Sighting s) {
+    void add(long time, Sighting s, int valueCap) {
         count++;
         first = Math.min(first, time);
         last = Math.max(last, time);
-        namespaces = SortedValues.union(namespaces, s.namespaces, Integer.MAX_VALUE);
-        decisions = SortedValues.union(decisions, s.decisions, Integer.MAX_VALUE);
+        namespaces = SortedValues.union(namespaces, s.namespaces, valueCap);
+        decisions = SortedValues.union(decisions, s.decisions, valueCap);
         auditIds = SortedValues.add(auditIds, s.auditId, MAX_AUDIT_IDS);
     }
 
-    void merge(Tally o) {
+    void merge(Tally o, int valueCap) {
         count += o.count;
         first = Math.min(first, o.first);
         last = Math.max(last, o.last);
-        namespaces = SortedValues.union(namespaces, o.namespaces, Integer.MAX_VALUE);
-        decisions = SortedValues.union(decisions, o.decisions, Integer.MAX_VALUE);
+        namespaces = SortedValues.union(namespaces, o.namespaces, valueCap);
+        decisions = SortedValues.union(decisions, o.decisions, valueCap);
         auditIds = SortedValues.union(auditIds, o.auditIds, MAX_AUDIT_IDS);
     }
 }

@@ -26,12 +26,14 @@ public class SecretGetFilter extends ProcessFunction<ParsedRecord, SecretGet> {
 
     public static final String METRIC_EVENTS_IN = "eventsIn";
     public static final String METRIC_MALFORMED = "malformed";
+    public static final String METRIC_USER_AGENTS_DROPPED = "userAgentsDropped";
 
     private final SecretGetRule rule;
 
     private transient Counter eventsIn;
     private transient Counter malformed;
     private transient Map<Verdict, Counter> verdicts;
+    private transient Counter userAgentsDropped;
     /** Job-wide totals for the end-of-run summary (accumulators), next to the per-task metrics. */
     private transient LongCounter eventsTotal;
     private transient LongCounter malformedTotal;
@@ -46,6 +48,7 @@ public class SecretGetFilter extends ProcessFunction<ParsedRecord, SecretGet> {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter(METRIC_EVENTS_IN);
         malformed = metrics.counter(METRIC_MALFORMED);
+        userAgentsDropped = metrics.counter(METRIC_USER_AGENTS_DROPPED);
         verdicts = new EnumMap<>(Verdict.class);
         for (Verdict v : Verdict.values()) {
             verdicts.put(v, metrics.counter(v.metricName()));
@@ -71,7 +74,7 @@ public class SecretGetFilter extends ProcessFunction<ParsedRecord, SecretGet> {
         }
         eventsIn.inc();
         eventsTotal.add(1);
-        Verdict v = rule.evaluate(record.event, out::collect);
+        Verdict v = rule.evaluate(record.event, out::collect, userAgentsDropped::inc);
         verdicts.get(v).inc();
         if (v == Verdict.KEPT) {
             keptTotal.add(1);

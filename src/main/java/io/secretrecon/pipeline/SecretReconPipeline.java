@@ -2,6 +2,7 @@ package io.secretrecon.pipeline;
 
 import io.secretrecon.alert.Alert;
 import io.secretrecon.config.JobSettings;
+import io.secretrecon.detect.InputOrder;
 import io.secretrecon.detect.SecretBurstDetector;
 import io.secretrecon.event.DeadLetter;
 import io.secretrecon.event.ParsedRecord;
@@ -9,6 +10,7 @@ import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -85,7 +87,9 @@ public final class SecretReconPipeline {
 
         SingleOutputStreamOperator<Alert> alerts = kept
                 .keyBy(SecretGet::fingerprint, TypeInformation.of(Fingerprint.class))
-                .process(new SecretBurstDetector(settings.detector(), OutputTags.DEAD_LETTERS), TypeInformation.of(Alert.class))
+                .process(new SecretBurstDetector(settings.detector(), InputOrder.of(env.getConfiguration(),
+                        source.getBoundedness() == Boundedness.BOUNDED), OutputTags.DEAD_LETTERS),
+                        TypeInformation.of(Alert.class))
                 .uid(Operators.DETECTOR_UID)
                 .name(Operators.DETECTOR_NAME);
 

@@ -20,13 +20,22 @@ public final class RuleSettings implements Serializable {
     private final LikePattern excludedSecretNamePattern;
     private final Set<String> excludedAuditUsernames;
     private final SourceIpMode sourceIpMode;
+    private final SecretGetBounds bounds;
+
+    /** Without bounds ({@link SecretGetBounds#NONE}): every value kept whole, every user agent taken. */
+    public RuleSettings(List<String> excludedSourceIps, List<String> excludedUserNames, String excludedSecretNamePattern,
+            List<String> excludedAuditUsernames, SourceIpMode sourceIpMode) {
+        this(excludedSourceIps, excludedUserNames, excludedSecretNamePattern, excludedAuditUsernames, sourceIpMode,
+                SecretGetBounds.NONE);
+    }
 
     /**
      * @param excludedSourceIps IP literals in any form; compared in canonical form
+     * @param bounds field lengths and user agents per event, applied to what the rule keeps
      * @throws IllegalArgumentException if an excluded source IP is not an IP literal
      */
     public RuleSettings(List<String> excludedSourceIps, List<String> excludedUserNames, String excludedSecretNamePattern,
-            List<String> excludedAuditUsernames, SourceIpMode sourceIpMode) {
+            List<String> excludedAuditUsernames, SourceIpMode sourceIpMode, SecretGetBounds bounds) {
         Set<String> ips = new LinkedHashSet<>();
         for (String ip : excludedSourceIps) {
             ips.add(IpAddresses.canonical(ip));
@@ -36,6 +45,7 @@ public final class RuleSettings implements Serializable {
         this.excludedSecretNamePattern = new LikePattern(excludedSecretNamePattern);
         this.excludedAuditUsernames = Set.copyOf(excludedAuditUsernames);
         this.sourceIpMode = sourceIpMode;
+        this.bounds = bounds;
     }
 
     public Set<String> excludedSourceIps() {
@@ -56,5 +66,9 @@ public final class RuleSettings implements Serializable {
 
     public SourceIpMode sourceIpMode() {
         return sourceIpMode;
+    }
+
+    public SecretGetBounds bounds() {
+        return bounds;
     }
 }

@@ -5,6 +5,7 @@ import io.secretrecon.event.AuditEvent;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The WHERE clause of the rule with ES|QL's three-valued logic (SPEC §1, §3):
@@ -25,7 +26,12 @@ import java.util.function.Consumer;
  * for a value, null for null).
  *
  * <p>A kept event with several user agents is in each agent's group, so it yields one
- * {@link SecretGet} per distinct agent.
+ * {@link SecretGet} per distinct agent, for at most {@link SecretGetBounds#maxUserAgents} agents
+ * (the first in String order; the rest are counted, not grouped).
+ *
+ * <p>The tests compare whole values; the {@link SecretGet} then holds every string cut to
+ * {@link SecretGetBounds#maxFieldLength} ({@link SecretGetBounds#cut}), so that nothing after
+ * the rule holds an unbounded string.
  */
 public final class SecretGetRule implements Serializable {
 
@@ -43,6 +49,15 @@ public final class SecretGetRule implements Serializable {
 
     /** Evaluates the WHERE clause; kept events go to {@code out}, one per user agent. */
     public Verdict evaluate(AuditEvent e, Consumer<SecretGet> out) {
+        return evaluate(e, out, dropped -> { });
+    }
+
+    /**
+     * Like {@link #evaluate(AuditEvent, Consumer)}; {@code droppedUserAgents} is told how many
+     * distinct user agents of a kept event were over {@link SecretGetBounds#maxUserAgents} (only
+     * when there were any).
+     */
+    public Verdict evaluate(AuditEvent e, Consumer<SecretGet> out, IntConsumer droppedUserAgents) {
         if (!isSingle(e.dataset, DATASET) || !isSingle(e.action, ACTION) || !isSingle(e.resource, RESOURCE)) {
             return Verdict.NOT_SECRET_GET;
         }
@@ -78,14 +93,23 @@ public final class SecretGetRule implements Serializable {
         if (settings.excludedAuditUsernames().contains(auditUserName)) {
             return Verdict.EXCLUDED_AUDIT_USERNAME;
         }
-        String[] namespaces = distinct(e.namespace);
-        String[] decisions = distinct(e.decision);
-        String[] agents = distinct(e.userAgent);
+        SecretGetBounds bounds = settings.bounds();
+        userName = bounds.cut(userName);
+        auditUserName = bounds.cut(auditUserName);
+        secretName = bounds.cut(secretName);
+        String auditId = bounds.cut(e.auditId);
+        String[] namespaces = distinct(bounds.cut(e.namespace));
+        String[] decisions = distinct(bounds.cut(e.decision));
+        String[] agents = distinct(bounds.cut(e.userAgent));
         if (agents == null) {
-            out.accept(secretGet(e, userName, auditUserName, ip, null, secretName, namespaces, decisions));
+            out.accept(secretGet(e, userName, auditUserName, ip, null, secretName, namespaces, decisions, auditId));
         } else {
-            for (String agent : agents) {
-                out.accept(secretGet(e, userName, auditUserName, ip, agent, secretName, namespaces, decisions));
+            int taken = Math.min(agents.length, bounds.maxUserAgents());
+            for (int i = 0; i < taken; i++) {
+                out.accept(secretGet(e, userName, auditUserName, ip, agents[i], secretName, namespaces, decisions, auditId));
+            }
+            if (taken < agents.length) {
+                droppedUserAgents.accept(agents.length - taken);
             }
         }
         return Verdict.KEPT;
@@ -102,7 +126,7 @@ public final class SecretGetRule implements Serializable {
     }
 
     private static SecretGet secretGet(AuditEvent e, String userName, String auditUserName, String ip, String agent,
-            String secretName, String[] namespaces, String[] decisions) {
+            String secretName, String[] namespaces, String[] decisions, String auditId) {
         SecretGet g = new SecretGet();
         g.userName = userName;
         g.auditUserName = auditUserName;
@@ -111,7 +135,7 @@ public final class SecretGetRule implements Serializable {
         g.secretName = secretName;
         g.namespaces = namespaces;
         g.decisions = decisions;
-        g.auditId = e.auditId;
+        g.auditId = auditId;
         g.timestamp = e.timestamp;
         g.origin = e.origin;
         return g;

@@ -25,7 +25,12 @@ final class DetectorHarness implements AutoCloseable {
     private final KeyedOneInputStreamOperatorTestHarness<Fingerprint, SecretGet, Alert> harness;
 
     DetectorHarness(DetectorSettings settings) throws Exception {
-        SecretBurstDetector function = new SecretBurstDetector(Detector.create(settings, () -> CREATED), LATE);
+        this(settings, InputOrder.WATERMARKED);
+    }
+
+    /** With {@link InputOrder#SORTED_PER_KEY}, send each key's events by time and no watermark but the last. */
+    DetectorHarness(DetectorSettings settings, InputOrder order) throws Exception {
+        SecretBurstDetector function = new SecretBurstDetector(Detector.create(settings, order, () -> CREATED), LATE);
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 function, SecretGet::fingerprint, TypeInformation.of(Fingerprint.class));
     }
@@ -67,6 +72,11 @@ final class DetectorHarness implements AutoCloseable {
 
     int stateEntries() {
         return harness.numKeyedStateEntries();
+    }
+
+    /** Bytes of the operator's keyed state (state and timers) as a checkpoint writes it. */
+    long snapshotBytes() throws Exception {
+        return harness.snapshot(1L, 1L).getManagedKeyedState().getStateSize();
     }
 
     @Override

@@ -51,6 +51,8 @@ class DetectorOracleTest {
                 .isEqualTo(expected);
         assertThat(runBounded(settings, s)).as("bounded, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
                 .isEqualTo(expected);
+        assertThat(runSorted(settings, s)).as("sorted per key (BATCH), seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -64,6 +66,8 @@ class DetectorOracleTest {
         assertThat(runStreaming(settings, s)).as("streaming, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
                 .isEqualTo(expected);
         assertThat(runBounded(settings, s)).as("bounded, seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
+                .isEqualTo(expected);
+        assertThat(runSorted(settings, s)).as("sorted per key (BATCH), seed %d (replay: %s)", seed, TestSeeds.replayHint(seed))
                 .isEqualTo(expected);
     }
 
@@ -108,6 +112,25 @@ class DetectorOracleTest {
             events.forEach(e -> send(d, e));
             d.endOfInput();
             assertThat(d.stateEntries()).isZero();
+            return canonical(d);
+        }
+    }
+
+    /**
+     * What Flink's BATCH mode gives a keyed operator: each key's events by time (in any order
+     * within a time), no watermark until the end, one key after another, each key's timers fired
+     * when its input ends. The detector is told so ({@link InputOrder#SORTED_PER_KEY}).
+     */
+    private static List<String> runSorted(DetectorSettings settings, Scenario s) throws Exception {
+        try (DetectorHarness d = new DetectorHarness(settings, InputOrder.SORTED_PER_KEY)) {
+            List<SecretGet> events = new ArrayList<>(s.events);
+            Collections.shuffle(events, s.random);
+            events.sort(Comparator.comparing((SecretGet e) -> e.fingerprint().toString())
+                    .thenComparingLong(e -> e.timestamp));
+            events.forEach(e -> send(d, e));
+            d.endOfInput();
+            assertThat(d.stateEntries()).isZero();
+            assertThat(d.timers()).isZero();
             return canonical(d);
         }
     }
