@@ -44,6 +44,7 @@ public final class JobSettings implements Serializable {
     private final RuleSettings rule;
     private final Duration outOfOrderness;
     private final Duration idleness;
+    private final Duration maxFutureSkew;
     private final boolean keepUiOpen;
     private final Map<String, String> flinkOptions;
     private final KafkaSettings kafka;
@@ -121,6 +122,7 @@ public final class JobSettings implements Serializable {
 
         this.outOfOrderness = Settings.WATERMARK_OUT_OF_ORDERNESS.read(raw);
         this.idleness = Settings.WATERMARK_IDLENESS.read(raw);
+        this.maxFutureSkew = Settings.WATERMARK_MAX_FUTURE_SKEW.read(raw);
         this.keepUiOpen = Settings.LOCAL_KEEP_UI_OPEN.read(raw);
 
         Map<String, String> flink = new LinkedHashMap<>();
@@ -319,6 +321,11 @@ public final class JobSettings implements Serializable {
 
     public Duration idleness() {
         return idleness;
+    }
+
+    /** Streaming runs: how far ahead of the wall clock an event time may be. */
+    public Duration maxFutureSkew() {
+        return maxFutureSkew;
     }
 
     public boolean keepUiOpen() {

@@ -88,6 +88,9 @@ public final class Settings {
     public static final Setting<Duration> WATERMARK_IDLENESS = define("watermark.idleness", "1m",
             "a source split or partition without records for this long stops holding back event time",
             Setting.POSITIVE_DURATION);
+    public static final Setting<Duration> WATERMARK_MAX_FUTURE_SKEW = define("watermark.max-future-skew", "15min",
+            "streaming runs: an event time further ahead of the wall clock is dead-lettered as `future` and never "
+                    + "moves the watermark", Setting.POSITIVE_DURATION);
 
     public static final Setting<List<String>> RULE_EXCLUDED_SOURCE_IPS = define("rule.excluded-source-ips",
             "127.0.0.1, ::1", "`source.ip` values the rule drops (canonicalised at start-up)", Setting.LIST);

@@ -15,7 +15,9 @@ public enum DeadLetterReason {
     /** Longer than {@code source.max-record-size}; only its head was kept, unread. */
     TOO_LARGE("too-large"),
     /** An event the rule kept, at or behind the watermark when it reached the detector. */
-    LATE("late");
+    LATE("late"),
+    /** An event time too far ahead of the wall clock ({@code watermark.max-future-skew}). */
+    FUTURE("future");
 
     private final String wireName;
 

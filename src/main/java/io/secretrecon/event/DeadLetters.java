@@ -100,20 +100,56 @@ public final class DeadLetters {
      * the rule's view of the event ({@code fields}: ECS names to values, in order, nulls kept),
      * sanitized like any record.
      */
-    public static DeadLetter late(long eventTime, long watermark, RecordOrigin origin, Map<String, String> fields) {
+    public static DeadLetter late(long eventTime, long watermark, RecordOrigin origin, Map<String, ?> fields) {
+        String detail = "event time " + EventTimes.format(eventTime) + " is not after the watermark "
+                + EventTimes.format(watermark);
+        return ofView(DeadLetterReason.LATE, detail, origin, fields);
+    }
+
+    /**
+     * An event whose time is further ahead of the wall clock than {@code watermark.max-future-skew}
+     * allows: it would drag event time into the future and make every later event late. Like a late
+     * one, it carries the parser's view of the event ({@code fields}: ECS names to a value or an
+     * array of values).
+     *
+     * @param limit the latest event time accepted when it arrived
+     */
+    public static DeadLetter future(long eventTime, long limit, RecordOrigin origin, Map<String, ?> fields) {
+        String detail = "event time " + formatAnyTime(eventTime) + " is beyond the wall clock plus "
+                + "watermark.max-future-skew (" + EventTimes.format(limit) + ")";
+        return ofView(DeadLetterReason.FUTURE, detail, origin, fields);
+    }
+
+    /** Event times past year 9999 have no ISO-8601 form of four digits: show the epoch millis too. */
+    private static String formatAnyTime(long millis) {
+        try {
+            return EventTimes.format(millis) + " (" + millis + " ms)";
+        } catch (RuntimeException e) {
+            return millis + " ms since the epoch";
+        }
+    }
+
+    private static DeadLetter ofView(DeadLetterReason reason, String detail, RecordOrigin origin, Map<String, ?> fields) {
         StringWriter w = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.writeStartObject();
-            for (Map.Entry<String, String> f : fields.entrySet()) {
-                g.writeStringField(f.getKey(), f.getValue());
+            for (Map.Entry<String, ?> f : fields.entrySet()) {
+                Object v = f.getValue();
+                if (v instanceof String[]) {
+                    g.writeArrayFieldStart(f.getKey());
+                    for (String item : (String[]) v) {
+                        g.writeString(item);
+                    }
+                    g.writeEndArray();
+                } else {
+                    g.writeStringField(f.getKey(), v == null ? null : v.toString());
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String detail = "event time " + EventTimes.format(eventTime) + " is not after the watermark "
-                + EventTimes.format(watermark);
         byte[] record = w.toString().getBytes(StandardCharsets.UTF_8);
-        return of(DeadLetterReason.LATE, detail, origin, -1, record, 0, record.length);
+        return of(reason, detail, origin, -1, record, 0, record.length);
     }
 }

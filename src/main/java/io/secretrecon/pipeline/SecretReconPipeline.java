@@ -71,24 +71,24 @@ public final class SecretReconPipeline {
 
     /** The topology between a source and the sinks: the seam that tests run with their own source and sinks. */
     public static Streams build(StreamExecutionEnvironment env, Source<ParsedRecord, ?, ?> source, JobSettings settings) {
-        WatermarkStrategy<ParsedRecord> watermarks = WatermarkStrategy
-                .<ParsedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withIdleness(settings.idleness())
-                .withTimestampAssigner((record, previous) -> record.eventTime());
+        InputOrder order = InputOrder.of(env.getConfiguration(), source.getBoundedness() == Boundedness.BOUNDED);
+        FutureEvents futureEvents = order == InputOrder.SORTED_PER_KEY
+                ? FutureEvents.OFF
+                : FutureEvents.beyond(settings.maxFutureSkew());
+        WatermarkStrategy<ParsedRecord> watermarks = futureEvents.watermarks(settings.outOfOrderness(), settings.idleness());
 
         DataStream<ParsedRecord> records = env
                 .fromSource(source, watermarks, Operators.SOURCE_NAME, TypeInformation.of(ParsedRecord.class))
                 .uid(Operators.SOURCE_UID);
 
         SingleOutputStreamOperator<SecretGet> kept = records
-                .process(new SecretGetFilter(settings.rule()), TypeInformation.of(SecretGet.class))
+                .process(new SecretGetFilter(settings.rule(), futureEvents), TypeInformation.of(SecretGet.class))
                 .uid(Operators.FILTER_UID)
                 .name(Operators.FILTER_NAME);
 
         SingleOutputStreamOperator<Alert> alerts = kept
                 .keyBy(SecretGet::fingerprint, TypeInformation.of(Fingerprint.class))
-                .process(new SecretBurstDetector(settings.detector(), InputOrder.of(env.getConfiguration(),
-                        source.getBoundedness() == Boundedness.BOUNDED), OutputTags.DEAD_LETTERS),
+                .process(new SecretBurstDetector(settings.detector(), order, OutputTags.DEAD_LETTERS),
                         TypeInformation.of(Alert.class))
                 .uid(Operators.DETECTOR_UID)
                 .name(Operators.DETECTOR_NAME);
