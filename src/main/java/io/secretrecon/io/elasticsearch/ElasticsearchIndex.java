@@ -331,8 +331,11 @@ public final class ElasticsearchIndex {
                 throw new IOException(what + " answered HTTP " + status + ": " + error);
             }
             if (status == 401) {
-                throw ConfigException.forKey(settings.username().isEmpty() ? ElasticsearchSettings.API_KEY : ElasticsearchSettings.USERNAME,
-                        "Elasticsearch at " + settings.hosts() + " refused " + settings.authDescription() + " (HTTP 401): " + error);
+                throw ConfigException.forKey(settings.usesApiKey() ? ElasticsearchSettings.API_KEY : ElasticsearchSettings.USERNAME,
+                        "Elasticsearch at " + settings.hosts() + " refused " + settings.authDescription() + " (HTTP 401)"
+                                + (settings.authorizationHeader() == null ? ": it needs credentials, set " + ElasticsearchSettings.USERNAME
+                                        + " and " + ElasticsearchSettings.PASSWORD + " or " + ElasticsearchSettings.API_KEY : "")
+                                + ": " + error);
             }
             if (status == 403) {
                 throw ConfigException.forKey(ElasticsearchSettings.USERNAME, "Elasticsearch refused " + what + " for "

@@ -274,6 +274,10 @@ public final class ElasticsearchSettings implements Serializable {
         return null;
     }
 
+    boolean usesApiKey() {
+        return !apiKey.isEmpty();
+    }
+
     /** How the sink authenticates, for messages: never the secret itself. */
     public String authDescription() {
         if (!username.isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.Map;
 final class JsonTree {
 
     static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final int MAX_REASON_CHARS = 400;
 
     private JsonTree() {}
 
@@ -85,11 +86,19 @@ final class JsonTree {
             return null;
         }
         StringBuilder out = new StringBuilder();
-        out.append(text(error, "type")).append(": ").append(text(error, "reason"));
+        out.append(text(error, "type")).append(": ").append(shorten(text(error, "reason")));
         Map<String, Object> cause = object(error, "caused_by");
         if (cause != null) {
-            out.append(" (caused by ").append(text(cause, "type")).append(": ").append(text(cause, "reason")).append(')');
+            out.append(" (caused by ").append(text(cause, "type")).append(": ").append(shorten(text(cause, "reason"))).append(')');
         }
         return out.toString();
+    }
+
+    /** Elasticsearch quotes a preview of the offending value in a reason: keep it short so the cause survives. */
+    private static String shorten(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_CHARS) {
+            return reason;
+        }
+        return reason.substring(0, MAX_REASON_CHARS) + "...";
     }
 }
