@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secretrecon.SecretReconJob;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.alert.AlertJson;
+import io.secretrecon.config.ConfigException;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.event.DeadLetter;
 import io.secretrecon.event.ParsedRecord;
-import io.secretrecon.io.AuditFileFormat;
 import io.secretrecon.io.DeadLetterJson;
 import io.secretrecon.io.LineSink;
 import io.secretrecon.pipeline.SecretReconPipeline;
@@ -20,18 +20,11 @@ import io.secretrecon.testutil.MiniClusters;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
 import io.secretrecon.tools.WorkloadGenerator;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
-import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +35,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,10 +42,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The real topology into a real Elasticsearch ({@link ElasticsearchServer}, started through
@@ -162,6 +154,28 @@ class ElasticsearchSinkITCase {
         });
         assertThat(AlertDocuments.read(replay.deadLetterFile)).hasSize(malloryAlerts);
         ES.ok("DELETE", "/_index_template/it-strict-user-agent", null);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void anExistingIndexThatMapsSourceIpAsTextStopsStartUpNamingTheIndexAndTheField() {
+        String index = "it-conflict";
+        ES.ok("PUT", "/" + index, "{\"mappings\":{\"properties\":{\"source\":{\"properties\":{\"ip\":{\"type\":\"text\"}}},"
+                + "\"user\":{\"properties\":{\"name\":{\"type\":\"keyword\"}}}}}}");
+
+        assertThatThrownBy(() -> ElasticsearchIndex.ensureTemplate(sinkSettings(index)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("elasticsearch.index: the existing index it-conflict maps source.ip as text (the alerts need ip)");
+        assertThat(ES.request("GET", "/" + index + "/_mapping", null).body()
+                .at("/" + index + "/mappings/properties/Esql").isMissingNode())
+                .as("nothing is added to an index that conflicts").isTrue();
+
+        String compatible = "it-compatible";
+        ES.ok("PUT", "/" + compatible, "{\"mappings\":{\"properties\":{\"source\":{\"properties\":{\"ip\":{\"type\":\"ip\"}}}}}}");
+        assertThatCode(() -> ElasticsearchIndex.ensureTemplate(sinkSettings(compatible))).doesNotThrowAnyException();
+        assertThat(ES.ok("GET", "/" + compatible + "/_mapping", null)
+                .at("/" + compatible + "/mappings/properties/secret_recon/properties/revision/type").asText())
+                .as("the alert fields an existing index lacks are added").isEqualTo("long");
     }
 
     // ------------------------------------------------------------------ scenario
