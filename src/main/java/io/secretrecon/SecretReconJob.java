@@ -4,6 +4,7 @@ import io.secretrecon.config.ConfigException;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.config.RawSettings;
 import io.secretrecon.event.ParsedRecord;
+import io.secretrecon.pipeline.Outputs;
 import io.secretrecon.pipeline.SecretReconPipeline;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
@@ -34,6 +35,7 @@ public final class SecretReconJob {
         JobSettings settings = loadSettings(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(settings));
         build(env, settings);
+        Outputs.prepare(settings);
         env.execute(JOB_NAME);
     }
 

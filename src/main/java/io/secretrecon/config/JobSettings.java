@@ -45,6 +45,8 @@ public final class JobSettings implements Serializable {
     private final Duration outOfOrderness;
     private final Duration idleness;
     private final Duration maxFutureSkew;
+    /** The {@code elasticsearch.*} values given, resolved; validated where the sink is built. */
+    private final Map<String, String> elasticsearch;
     private final boolean keepUiOpen;
     private final Map<String, String> flinkOptions;
     private final KafkaSettings kafka;
@@ -133,6 +135,15 @@ public final class JobSettings implements Serializable {
         }
         this.flinkOptions = Collections.unmodifiableMap(flink);
         this.kafka = usesKafka() ? readKafka(raw) : null;
+        Map<String, String> es = new LinkedHashMap<>();
+        if (sinkTypes.contains(OutputType.ELASTICSEARCH)) {
+            for (Setting<?> setting : Settings.all()) {
+                if (setting.key().startsWith("elasticsearch.") && raw.contains(setting.key())) {
+                    es.put(setting.key(), raw.text(setting.key()));
+                }
+            }
+        }
+        this.elasticsearch = Collections.unmodifiableMap(es);
     }
 
     /**
@@ -330,6 +341,15 @@ public final class JobSettings implements Serializable {
 
     public boolean keepUiOpen() {
         return keepUiOpen;
+    }
+
+    /**
+     * The {@code elasticsearch.*} settings that are set (references resolved), for
+     * {@code io.elasticsearch.ElasticsearchSettings}, which validates them and knows their
+     * defaults; empty unless {@code sink.type} has {@code elasticsearch}.
+     */
+    public Map<String, String> elasticsearch() {
+        return elasticsearch;
     }
 
     /** Kafka settings, or null when nothing uses Kafka. */

@@ -7,10 +7,12 @@ package io.secretrecon.config;
 public enum OutputType {
     STDOUT,
     FILE,
-    KAFKA;
+    KAFKA,
+    /** Alerts only: dead letters are not alerts and have no index of their own. */
+    ELASTICSEARCH;
 
     /** Whether this kind can take the dead-letter output too. */
     public boolean takesDeadLetters() {
-        return true;
+        return this != ELASTICSEARCH;
     }
 }

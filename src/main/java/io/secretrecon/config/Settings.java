@@ -35,7 +35,7 @@ public final class Settings {
             "longer records are dead-lettered as `too-large`", Setting.MEMORY_SIZE);
 
     public static final Setting<List<OutputType>> SINK_TYPE = define("sink.type", "stdout",
-            "where alerts go, one or more of `stdout`, `file`, `kafka` (e.g. `kafka,stdout`)",
+            "where alerts go, one or more of `stdout`, `file`, `kafka`, `elasticsearch` (e.g. `kafka,elasticsearch`)",
             Setting.enumListType(OutputType.class));
     public static final Setting<String> SINK_PATH = define("sink.path", "",
             "alert file, one JSON per line; required when `sink.type` has `file`", Setting.TEXT);
@@ -128,6 +128,40 @@ public final class Settings {
             "must exceed the checkpoint interval plus the checkpoint time-out; at most the broker's "
                     + "`transaction.max.timeout.ms` (15 min by default)",
             Setting.POSITIVE_DURATION);
+
+    // Elasticsearch (sink.type elasticsearch): read as text here, validated by io.elasticsearch.ElasticsearchSettings.
+    public static final Setting<String> ELASTICSEARCH_HOSTS = define("elasticsearch.hosts", "",
+            "Elasticsearch nodes, a list of `http(s)://host:port`; required for `sink.type: elasticsearch`", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_INDEX = define("elasticsearch.index", "alerts-k8s-secret-recon",
+            "index the alerts are written to (`_id` = alert id, external version = revision)", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_USERNAME = define("elasticsearch.username", "",
+            "basic auth user; with `elasticsearch.password`", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_PASSWORD = define("elasticsearch.password", "",
+            "basic auth password; use `${env:NAME}` or `${file:/path}`", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_API_KEY = define("elasticsearch.api-key", "",
+            "API key (the encoded form, or `id:key`) instead of username and password; use `${env:NAME}` or `${file:/path}`",
+            Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_CA_FILE = define("elasticsearch.ca-file", "",
+            "PEM file of the CA(s) that sign the cluster's HTTPS certificate; default: the JVM's trust store", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_TEMPLATE_INSTALL = define("elasticsearch.template.install", "true",
+            "install the index template at start-up when it is missing (`false`: an administrator manages it)",
+            Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_CONNECT_TIMEOUT = define("elasticsearch.connect-timeout", "5s",
+            "TCP connect time-out of a request", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_REQUEST_TIMEOUT = define("elasticsearch.request-timeout", "60s",
+            "socket time-out of a request (a bulk that takes longer is retried)", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_BULK_MAX_ACTIONS = define("elasticsearch.bulk.max-actions", "1000",
+            "a bulk request is sent when this many alerts are buffered", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_BULK_MAX_BYTES = define("elasticsearch.bulk.max-bytes", "5mb",
+            "... or when the buffered request body reaches this size", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_BULK_FLUSH_INTERVAL = define("elasticsearch.bulk.flush-interval",
+            "1s", "... or when the oldest buffered alert is this old", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_BULK_MAX_IN_FLIGHT = define("elasticsearch.bulk.max-in-flight", "2",
+            "bulk requests in flight per parallel writer; beyond that the writer blocks (back-pressure)", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_RETRY_INITIAL_BACKOFF = define("elasticsearch.retry.initial-backoff",
+            "100ms", "first wait before retrying a 429, a 5xx or a connection error (doubling, with jitter)", Setting.TEXT);
+    public static final Setting<String> ELASTICSEARCH_RETRY_MAX_BACKOFF = define("elasticsearch.retry.max-backoff", "10s",
+            "longest wait between retries; retries go on until Elasticsearch answers", Setting.TEXT);
 
     public static final Setting<Boolean> LOCAL_KEEP_UI_OPEN = define("local.keep-ui-open", "false",
             "`scripts/run-local.sh`: keep the web UI up after a bounded input is done", Setting.BOOLEAN);

@@ -17,7 +17,9 @@ public enum DeadLetterReason {
     /** An event the rule kept, at or behind the watermark when it reached the detector. */
     LATE("late"),
     /** An event time too far ahead of the wall clock ({@code watermark.max-future-skew}). */
-    FUTURE("future");
+    FUTURE("future"),
+    /** An alert an output refused for good (Elasticsearch: a mapping error, a document too large). */
+    REJECTED("rejected");
 
     private final String wireName;
 

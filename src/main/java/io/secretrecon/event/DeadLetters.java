@@ -120,6 +120,15 @@ public final class DeadLetters {
         return ofView(DeadLetterReason.FUTURE, detail, origin, fields);
     }
 
+    /**
+     * An alert an output refused for good, with the output's reason in {@code detail}; the record
+     * is the alert document (which never holds a payload, and is sanitized all the same).
+     */
+    public static DeadLetter rejected(String detail, String document) {
+        byte[] record = document.getBytes(StandardCharsets.UTF_8);
+        return of(DeadLetterReason.REJECTED, detail, null, -1, record, 0, record.length);
+    }
+
     /** Event times past year 9999 have no ISO-8601 form of four digits: show the epoch millis too. */
     private static String formatAnyTime(long millis) {
         try {

@@ -22,6 +22,15 @@ interface Output {
     default void check(StreamExecutionEnvironment env, JobSettings settings) {}
 
     /**
+     * Gets the external system ready before the job is submitted (an index template, say), so
+     * that a problem stops start-up with a clear message instead of failing tasks. Only the job's
+     * entry points call it; building a job graph never connects anywhere.
+     *
+     * @throws io.secretrecon.config.ConfigException naming the setting to look at
+     */
+    default void prepare(JobSettings settings) {}
+
+    /**
      * Attaches the alert sink.
      *
      * @return the alerts this output refused for good (a document Elasticsearch cannot map, say),

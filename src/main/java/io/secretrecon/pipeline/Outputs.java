@@ -24,9 +24,19 @@ public final class Outputs {
                 return new FileOutput();
             case KAFKA:
                 return new KafkaOutput();
+            case ELASTICSEARCH:
+                return new ElasticsearchOutput();
             default:
                 throw new IllegalArgumentException("no output for " + type);
         }
+    }
+
+    /** Gets every output the settings choose ready to be written to ({@link Output#prepare}). */
+    public static void prepare(JobSettings settings) {
+        for (OutputType type : settings.sinkTypes()) {
+            of(type).prepare(settings);
+        }
+        of(settings.deadLetterType()).prepare(settings);
     }
 
     /**

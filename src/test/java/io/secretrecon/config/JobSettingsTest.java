@@ -222,7 +222,8 @@ class JobSettingsTest {
         "source.max-record-size | 12 parsecs",
         "source.max-record-size | 100b",
         "source.max-record-size | 4gb",
-        "sink.type | stdout,elasticsearch",
+        "sink.type | stdout,opensearch",
+        "dead-letter.type | elasticsearch",
         "dead-letter.type | email",
         "local.keep-ui-open | yes",
     })

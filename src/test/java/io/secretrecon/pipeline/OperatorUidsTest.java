@@ -51,7 +51,8 @@ class OperatorUidsTest {
         List<String[]> configurations = new ArrayList<>();
         configurations.add(new String[] {"--source.path", "samples/audit-sample.ndjson", "--sink.type", "stdout,file",
                 "--sink.path", "target/alerts.ndjson", "--dead-letter.type", "file"});
-        configurations.add(new String[] {"--source.path", "samples/audit-sample.ndjson", "--dead-letter.type", "stdout"});
+        configurations.add(new String[] {"--source.path", "samples/audit-sample.ndjson", "--dead-letter.type", "stdout",
+                "--sink.type", "elasticsearch", "--elasticsearch.hosts", "http://127.0.0.1:1"});
         configurations.add(new String[] {"--source.type", "kafka", "--kafka.bootstrap-servers", "127.0.0.1:1",
                 "--kafka.topics", "audit", "--sink.type", "kafka", "--dead-letter.type", "kafka",
                 "--flink.execution.checkpointing.interval", "10s"});
