@@ -29,6 +29,7 @@
 #
 # Environment (defaults in brackets):
 #   TASKMANAGERS          TaskManagers that start keeps running [1]
+#   PARALLELISM           submit/resume: the job's parallelism [the cluster's parallelism.default]
 #   FLINK_REST_PORT       web UI and REST port on 127.0.0.1 [8081]
 #   FLINK_RPC_PORT        JobManager RPC port on 127.0.0.1 [6123]
 #   JM_MEMORY, TM_MEMORY  process sizes [1g, 2g]
@@ -520,13 +521,19 @@ run_jar() {
     upload="$(API_TIMEOUT=300 api POST /jars/upload -H 'Expect:' -F "jarfile=@$jar;type=application/x-java-archive")" \
         || die "the upload failed: $upload"
     jar_id="$(json 'd["filename"].rsplit("/", 1)[-1]' <<<"$upload")" || { rest_errors "$upload"; die "the upload failed"; }
+    # The jar-run handler sets the job's default parallelism to the request's (1 when absent),
+    # not to the cluster's parallelism.default: send that one (--flink.parallelism.default wins).
+    local parallelism
+    parallelism="${PARALLELISM:-$(api GET /jobmanager/config | json 'next((e["value"] for e in d if e["key"] == "parallelism.default"), "")' || true)}"
     body="$(python3 -c '
 import json, sys
-savepoint, allow, entry = sys.argv[1:4]
-body = {"entryClass": entry, "programArgsList": sys.argv[4:]}
+savepoint, allow, entry, parallelism = sys.argv[1:5]
+body = {"entryClass": entry, "programArgsList": sys.argv[5:]}
+if parallelism:
+    body["parallelism"] = int(parallelism)
 if savepoint:
     body.update(savepointPath=savepoint, allowNonRestoredState=(allow == "true"), claimMode="NO_CLAIM")
-print(json.dumps(body))' "$savepoint" "$allow" "$ENTRY_CLASS" "$@")"
+print(json.dumps(body))' "$savepoint" "$allow" "$ENTRY_CLASS" "$parallelism" "$@")"
     say "running $ENTRY_CLASS $*${savepoint:+ from $savepoint}"
     # main() runs in the JobManager: what it prints lands in jobmanager.out (shown on failure).
     local out_size
