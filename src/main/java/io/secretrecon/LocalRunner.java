@@ -60,8 +60,8 @@ import java.util.stream.Stream;
  */
 public final class LocalRunner {
 
-    static final String PROGRESS_ARG = "--local.progress";
-    static final String RESUME_ARG = "--local.resume";
+    public static final String PROGRESS_ARG = "--local.progress";
+    public static final String RESUME_ARG = "--local.resume";
     private static final long PROGRESS_INTERVAL_MS = 5000;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -157,10 +157,13 @@ public final class LocalRunner {
     }
 
     /** This runner's own options, and the rest for the job. */
-    static final class RunnerArgs {
-        final String[] jobArgs;
-        final Optional<Boolean> progress;
-        final String resume;
+    public static final class RunnerArgs {
+        /** The arguments for the job: everything but this runner's own options. */
+        public final String[] jobArgs;
+        /** {@code --local.progress}, if given. */
+        public final Optional<Boolean> progress;
+        /** {@code --local.resume}, or null. */
+        public final String resume;
 
         private RunnerArgs(String[] jobArgs, Optional<Boolean> progress, String resume) {
             this.jobArgs = jobArgs;
@@ -168,7 +171,7 @@ public final class LocalRunner {
             this.resume = resume;
         }
 
-        static RunnerArgs parse(String[] args) {
+        public static RunnerArgs parse(String[] args) {
             List<String> rest = new ArrayList<>();
             Optional<Boolean> progress = Optional.empty();
             String resume = null;
@@ -211,7 +214,7 @@ public final class LocalRunner {
      * Loopback-only web UI without jar upload, and owner-only state directories, unless the
      * configuration (config.yaml or {@code --flink.*}) says otherwise.
      */
-    static void applyLocalDefaults(Configuration conf, Path stateDir) {
+    public static void applyLocalDefaults(Configuration conf, Path stateDir) {
         if (!conf.contains(RestOptions.BIND_ADDRESS)) {
             conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         }
@@ -236,7 +239,7 @@ public final class LocalRunner {
     }
 
     /** {@code $SECRET_RECON_STATE_DIR}, else {@code $XDG_STATE_HOME/secret-recon}, else {@code ~/.local/state/secret-recon}. */
-    static Path stateDirectory() {
+    public static Path stateDirectory() {
         Map<String, String> env = System.getenv();
         String explicit = env.get("SECRET_RECON_STATE_DIR");
         if (explicit != null && !explicit.isBlank()) {
@@ -253,7 +256,7 @@ public final class LocalRunner {
      * Creates the directory (and its missing parents up to the state directory) readable only by
      * the user; an existing one is left as it is, with a warning if others can read it.
      */
-    static Path privateDirectory(Path dir) {
+    public static Path privateDirectory(Path dir) {
         try {
             List<Path> missing = new ArrayList<>();
             for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
@@ -285,7 +288,7 @@ public final class LocalRunner {
     }
 
     /** {@code latest}: the newest retained checkpoint under the checkpoint directory; else the path as given. */
-    static String resumePath(String resume, Configuration conf) {
+    public static String resumePath(String resume, Configuration conf) {
         if (!resume.equals("latest")) {
             Path given = Path.of(resume.startsWith("file:") ? java.net.URI.create(resume).getPath() : resume);
             if (!resume.contains("://") || resume.startsWith("file:")) {
@@ -305,7 +308,7 @@ public final class LocalRunner {
     }
 
     /** The newest {@code <job>/chk-<n>} directory with a {@code _metadata} file under {@code root}. */
-    static Optional<Path> latestCheckpoint(Path root) {
+    public static Optional<Path> latestCheckpoint(Path root) {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
