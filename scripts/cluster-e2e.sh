@@ -69,9 +69,11 @@ started_kafka=false
 started_cluster=false
 producer_pid=""
 watchdog_pid=""
+step_pid=""
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    [[ -n "$step_pid" ]] && kill "$step_pid" 2>/dev/null || true
     [[ -n "$producer_pid" ]] && kill "$producer_pid" 2>/dev/null || true
     if $started_cluster; then timeout 90 "$SCRIPT_DIR/cluster.sh" stop >/dev/null 2>&1 || true; fi
     if $started_kafka; then timeout 60 "$SCRIPT_DIR/kafka.sh" stop >/dev/null 2>&1 || true; fi
@@ -86,6 +88,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'log "deadline of ${E2E_TIMEOUT}s passed"; exit 124' TERM
+
+# step COMMAND...: runs a (bounded) command so that the deadline and Ctrl-C interrupt it at once
+# (a trap waits for a foreground command, but not for the wait builtin).
+step() {
+    "$@" &
+    step_pid=$!
+    local rc=0
+    wait "$step_pid" || rc=$?
+    step_pid=""
+    return "$rc"
+}
 
 # A second line of defence behind every step's own time-out.
 (
@@ -127,27 +140,26 @@ touch "$MARKER"
 
 cd "$REPO_DIR"
 log "building what is missing (main classes, the job jar, the test client) ..."
-timeout 900 scripts/build-local.sh
+step timeout 900 scripts/build-local.sh
 client_class=target/test-classes/io/secretrecon/cluster/ClusterE2eClient.class
 if [[ ! -f "$client_class" || ! -f target/test-classpath.txt \
     || -n "$(find pom.xml src -newer "$client_class" -name '*.java' -print -quit 2>/dev/null)" \
     || pom.xml -nt target/test-classpath.txt ]]; then
-    timeout 900 mvn -q -B -ntp test-compile dependency:build-classpath \
+    step timeout 900 mvn -q -B -ntp test-compile dependency:build-classpath \
         -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 fi
 printf 'status = error\nrootLogger.level = ERROR\n' >"$E2E_DIR/client-log4j2.properties"
-client() {
-    timeout "${CLIENT_TIMEOUT:-120}" java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-        -Dlog4j2.configurationFile="$E2E_DIR/client-log4j2.properties" \
-        -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-        io.secretrecon.cluster.ClusterE2eClient "$@"
-}
+client_command=(java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+    -Dlog4j2.configurationFile="$E2E_DIR/client-log4j2.properties"
+    -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+    io.secretrecon.cluster.ClusterE2eClient)
+client() { step timeout "${CLIENT_TIMEOUT:-120}" "${client_command[@]}" "$@"; }
 
 # --- 1. workload and reference ------------------------------------------------------------------
 
 client generate --out "$E2E_DIR/data" --events "$E2E_EVENTS" --bursts 8 --seed "$E2E_SEED" --partitions "$PARTITIONS"
 log "reference: a bounded run of the same events (run-local.sh) ..."
-timeout 300 scripts/run-local.sh --config flink-conf/secret-recon.yaml --local.progress false \
+step timeout 300 scripts/run-local.sh --config flink-conf/secret-recon.yaml --local.progress false \
     --flink.rest.bind-port 18081-18181 --source.path "$E2E_DIR/data/all.ndjson" \
     --sink.type file --sink.path "$E2E_DIR/expected-alerts.ndjson" \
     --dead-letter.type file --dead-letter.path "$E2E_DIR/expected-dead-letters.ndjson" \
@@ -176,7 +188,7 @@ started_kafka=true
 start_kafka &
 kafka_start=$!
 started_cluster=true
-timeout 240 scripts/cluster.sh start 2>"$E2E_DIR/cluster-start.log" || { cat "$E2E_DIR/cluster-start.log" >&2; fail "the cluster did not start"; }
+step timeout 240 scripts/cluster.sh start 2>"$E2E_DIR/cluster-start.log" || { cat "$E2E_DIR/cluster-start.log" >&2; fail "the cluster did not start"; }
 wait "$kafka_start" || { cat "$E2E_DIR/kafka-start.log" >&2; fail "the broker did not start"; }
 KAFKA_PORT="$(cat "$E2E_DIR/kafka.port")"
 export KAFKA_PORT
@@ -184,7 +196,7 @@ readonly BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 log "broker on $BOOTSTRAP and cluster on http://127.0.0.1:$FLINK_REST_PORT up"
 client topics --bootstrap "$BOOTSTRAP" "$IN_TOPIC:$PARTITIONS" "$ALERTS_TOPIC:2" "$DLQ_TOPIC:1"
 
-if timeout 180 scripts/cluster.sh submit --detector.treshold 4 >"$E2E_DIR/bad-submit.log" 2>&1; then
+if step timeout 180 scripts/cluster.sh submit --detector.treshold 4 >"$E2E_DIR/bad-submit.log" 2>&1; then
     fail "a submission with a mistyped setting was accepted"
 fi
 grep -q "detector.treshold" "$E2E_DIR/bad-submit.log" || { cat "$E2E_DIR/bad-submit.log" >&2; fail "the rejected submission does not name the mistyped key"; }
@@ -235,7 +247,7 @@ wait_for 120 "running tasks of job $jid" all_running "$jid"
 # --- 4. kill -9 the TaskManager mid-stream --------------------------------------------------------
 
 progress_file="$E2E_DIR/produce-1.progress"
-CLIENT_TIMEOUT=180 client produce --bootstrap "$BOOTSTRAP" --topic "$IN_TOPIC" --partitions "$PARTITIONS" \
+timeout 180 "${client_command[@]}" produce --bootstrap "$BOOTSTRAP" --topic "$IN_TOPIC" --partitions "$PARTITIONS" \
     --file "$E2E_DIR/data/phase-1.ndjson" --duration-ms 20000 --progress "$progress_file" \
     >"$E2E_DIR/produce-1.log" 2>&1 &
 producer_pid=$!
@@ -252,7 +264,7 @@ at_kill="$(sent_fraction)"
 kill -9 "$tm_pid"
 log "kill -9 TaskManager (pid $tm_pid) with ${at_kill}% of phase 1 sent"
 ((at_kill < 100)) || fail "phase 1 was all sent before the kill: not mid-stream"
-timeout 240 scripts/cluster.sh start 2>"$E2E_DIR/cluster-restart.log" || { cat "$E2E_DIR/cluster-restart.log" >&2; fail "cluster.sh start did not bring a new TaskManager"; }
+step timeout 240 scripts/cluster.sh start 2>"$E2E_DIR/cluster-restart.log" || { cat "$E2E_DIR/cluster-restart.log" >&2; fail "cluster.sh start did not bring a new TaskManager"; }
 log "a new TaskManager (pid $(cat "$CLUSTER_DIR/pid/taskmanager-1.pid")) is registered"
 restored_again() {
     local r c
@@ -302,7 +314,7 @@ case "$E2E_BROWSER" in
     skip) log "web UI check skipped (E2E_BROWSER=skip)" ;;
     auto | require)
         rc=0
-        DOM_OUT="$E2E_DIR/web-ui.html" timeout 600 scripts/web-ui-check.sh "$jid2" \
+        DOM_OUT="$E2E_DIR/web-ui.html" step timeout 600 scripts/web-ui-check.sh "$jid2" \
             --expect "Alerts to Kafka topic $ALERTS_TOPIC" --expect "Dead letters to Kafka topic $DLQ_TOPIC" \
             --screenshot "$E2E_DIR/web-ui-job-graph.png" || rc=$?
         if ((rc == 3)) && [[ "$E2E_BROWSER" == auto ]]; then

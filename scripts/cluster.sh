@@ -8,7 +8,7 @@
 #                                                 when REST answers and every TaskManager it
 #                                                 started is registered
 #   scripts/cluster.sh stop                       stop the TaskManagers, then the JobManager
-#                                                 (running jobs are not savepointed: see below)
+#                                                 (running jobs get no savepoint: take one first)
 #   scripts/cluster.sh status                     state and PID of each process, then the jobs
 #   scripts/cluster.sh submit [--key value ...]   upload the job jar and run it; last line: job id
 #   scripts/cluster.sh savepoint JOB_ID [DIR]     last line: the savepoint's path
@@ -47,6 +47,8 @@
 #
 # Exit codes: 0 ok, 1 error, 2 usage, 3 status: the JobManager is not running.
 set -euo pipefail
+# Logs, PID files, temporary files and state are the user's only.
+umask 077
 
 readonly FLINK_VERSION=2.2.1
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -294,7 +296,7 @@ launch() {
     for p in "$@"; do extra+=(-D "$p"); done
     echo "===== cluster.sh start $name $(date -u +%Y-%m-%dT%H:%M:%SZ) =====" >>"$LOG_DIR/$name.out"
     # shellcheck disable=SC2086 # memory options, JAVA17_OPTS and FLINK_JVM_OPTS are option lists
-    (cd "$REPO_DIR" && umask 077 && exec nohup "$JAVA" $jvm_mem $JAVA17_OPTS $FLINK_JVM_OPTS \
+    (cd "$REPO_DIR" && exec nohup "$JAVA" $jvm_mem $JAVA17_OPTS $FLINK_JVM_OPTS \
         "$(marker "$name")" -Dlog.file="$LOG_DIR/$name.log" \
         -Dlog4j.configurationFile="file:$CONF_DIR/log4j-cluster.properties" \
         -cp "$FLINK_LIBS/*" "$main" --configDir "$CONF_DIR" "${dyn[@]}" $dyn_mem "${extra[@]}" \
@@ -415,7 +417,7 @@ stop_process() {
 taskmanager_names() {
     local f
     for f in "$PID_DIR"/taskmanager-*.pid; do
-        [[ -e "$f" ]] && basename "$f" .pid
+        if [[ -e "$f" ]]; then basename "$f" .pid; fi
     done | sort -t- -k2 -n
 }
 
