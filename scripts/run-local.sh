@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs secret-recon in an embedded Flink MiniCluster with the web UI on http://localhost:8081.
+# Runs secret-recon in an embedded Flink MiniCluster with the web UI on http://127.0.0.1:8081.
 #
-#   scripts/run-local.sh [--config FILE] [--key value ...]
+#   scripts/run-local.sh [--config FILE] [--resume latest|PATH] [--key value ...]
 #
-# Without arguments it reads flink-conf/secret-recon.yaml (the bundled sample, alerts on stdout).
-# Builds what is missing first. Exits 0 when a bounded input is done, 2 on a bad configuration.
+# Without --config it reads flink-conf/secret-recon.yaml (the bundled sample, alerts on stdout).
+# --resume latest restores state and Kafka offsets together from the newest retained checkpoint
+# of earlier local runs; --resume PATH (or --from-savepoint PATH) from that savepoint or
+# checkpoint. Checkpoints and savepoints of local runs go to
+# ${SECRET_RECON_STATE_DIR:-${XDG_STATE_HOME:-~/.local/state}/secret-recon}/local/, mode 700.
+# --local.progress true|false: a progress line on stderr every 5 s (default: when stderr is a
+# terminal). Builds what is missing first. Exits 0 when a bounded input is done, 1 when the job
+# failed, 2 on a bad configuration.
 set -euo pipefail
 
 # Paths given relative to the caller's directory stay so after the cd to the project.
@@ -19,8 +25,20 @@ absolute() {
   printf '%s' "$out"
 }
 args=()
+have_config=false
 while [ $# -gt 0 ]; do
   case "$1" in
+    --config|--config=*) have_config=true ;;
+  esac
+  case "$1" in
+    --resume|--from-savepoint|--local.resume)
+      [ $# -gt 1 ] || { echo "run-local.sh: $1 needs a value (latest or a path)" >&2; exit 2; }
+      if [ "$1" != --from-savepoint ] && [ "$2" = latest ]; then
+        args+=(--local.resume latest)
+      else
+        args+=(--local.resume "$(absolute "$2")")
+      fi
+      shift ;;
     --source.path|--sink.path|--dead-letter.path|--config)
       args+=("$1"); [ $# -gt 1 ] && { args+=("$(absolute "$2")"); shift; } ;;
     --source.path=*|--sink.path=*|--dead-letter.path=*|--config=*)
@@ -29,6 +47,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# The job reads no settings file unless told: the bundled one is the default here.
+$have_config || args=(--config flink-conf/secret-recon.yaml ${args[@]+"${args[@]}"})
 
 cd "$(dirname "$0")/.."
 scripts/build-local.sh
