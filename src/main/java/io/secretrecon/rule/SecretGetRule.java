@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  *
  * <p>A kept event with several user agents is in each agent's group, so it yields one
  * {@link SecretGet} per distinct agent.
+ *
+ * <p>With the {@code quiet} profile, one more clause follows: {@link QuietProfile}.
  */
 public final class SecretGetRule implements Serializable {
 
@@ -34,11 +36,21 @@ public final class SecretGetRule implements Serializable {
     public static final String DATASET = "kubernetes.audit_logs";
     public static final String ACTION = "get";
     public static final String RESOURCE = "secrets";
+    /** The authorization decision of a successful request. */
+    public static final String ALLOW = "allow";
 
     private final RuleSettings settings;
+    /** The {@code quiet} profile's clause; null for the {@code seed} profile. */
+    private final QuietProfile quiet;
 
     public SecretGetRule(RuleSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param quiet the {@code quiet} profile's clause, or null for exactly the seed rule */
+    public SecretGetRule(RuleSettings settings, QuietProfile quiet) {
         this.settings = settings;
+        this.quiet = quiet;
     }
 
     /** Evaluates the WHERE clause; kept events go to {@code out}, one per user agent. */
@@ -77,6 +89,9 @@ public final class SecretGetRule implements Serializable {
         }
         if (settings.excludedAuditUsernames().contains(auditUserName)) {
             return Verdict.EXCLUDED_AUDIT_USERNAME;
+        }
+        if (quiet != null && quiet.drops(userName, e.decision)) {
+            return Verdict.ALLOWED_SYSTEM_READ;
         }
         String[] namespaces = distinct(e.namespace);
         String[] decisions = distinct(e.decision);
