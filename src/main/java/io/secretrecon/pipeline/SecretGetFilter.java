@@ -1,80 +1,53 @@
 package io.secretrecon.pipeline;
 
 import io.secretrecon.event.ParsedRecord;
+import io.secretrecon.rule.QuietProfile;
 import io.secretrecon.rule.RuleSettings;
 import io.secretrecon.rule.SecretGet;
 import io.secretrecon.rule.SecretGetRule;
-import io.secretrecon.rule.Verdict;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * Routes the source's dead letters to the side output and applies the rule's WHERE clause to
  * every audit event, counting each verdict: {@code eventsIn}, {@code malformed},
- * {@code kept} and one {@code dropped-*} counter per clause.
+ * {@code kept} and one {@code dropped-*} counter per clause. The filter of a job without rule
+ * exceptions; with them it is {@link SecretGetFilterWithExceptions}, under the same uid.
  */
 public class SecretGetFilter extends ProcessFunction<ParsedRecord, SecretGet> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final String METRIC_EVENTS_IN = "eventsIn";
-    public static final String METRIC_MALFORMED = "malformed";
+    public static final String METRIC_EVENTS_IN = FilterCounters.METRIC_EVENTS_IN;
+    public static final String METRIC_MALFORMED = FilterCounters.METRIC_MALFORMED;
 
     private final SecretGetRule rule;
 
-    private transient Counter eventsIn;
-    private transient Counter malformed;
-    private transient Map<Verdict, Counter> verdicts;
-    /** Job-wide totals for the end-of-run summary (accumulators), next to the per-task metrics. */
-    private transient LongCounter eventsTotal;
-    private transient LongCounter malformedTotal;
-    private transient LongCounter keptTotal;
+    private transient FilterCounters counters;
 
     public SecretGetFilter(RuleSettings settings) {
-        this.rule = new SecretGetRule(settings);
+        this(settings, null);
+    }
+
+    /** @param quiet the {@code quiet} profile's clause, or null for the seed rule */
+    public SecretGetFilter(RuleSettings settings, QuietProfile quiet) {
+        this.rule = new SecretGetRule(settings, quiet);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        eventsIn = metrics.counter(METRIC_EVENTS_IN);
-        malformed = metrics.counter(METRIC_MALFORMED);
-        verdicts = new EnumMap<>(Verdict.class);
-        for (Verdict v : Verdict.values()) {
-            verdicts.put(v, metrics.counter(v.metricName()));
-        }
-        eventsTotal = accumulator("events-in");
-        malformedTotal = accumulator("malformed");
-        keptTotal = accumulator("kept");
-    }
-
-    private LongCounter accumulator(String name) {
-        LongCounter c = new LongCounter();
-        getRuntimeContext().addAccumulator(name, c);
-        return c;
+        counters = new FilterCounters(getRuntimeContext());
     }
 
     @Override
     public void processElement(ParsedRecord record, Context ctx, Collector<SecretGet> out) {
         if (record.deadLetter != null) {
-            malformed.inc();
-            malformedTotal.add(1);
+            counters.malformed();
             ctx.output(OutputTags.DEAD_LETTERS, record.deadLetter);
             return;
         }
-        eventsIn.inc();
-        eventsTotal.add(1);
-        Verdict v = rule.evaluate(record.event, out::collect);
-        verdicts.get(v).inc();
-        if (v == Verdict.KEPT) {
-            keptTotal.add(1);
-        }
+        counters.eventIn();
+        counters.verdict(rule.evaluate(record.event, out::collect));
     }
 }
