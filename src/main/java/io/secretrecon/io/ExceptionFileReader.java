@@ -167,8 +167,6 @@ final class ExceptionFileReader implements SourceReader<ExceptionRecord, Excepti
 
     @Override
     public void close() {
-        if (pollDue != null) {
-            pollDue.cancel(false);
-        }
+        // pollDue is left to complete by itself: cancelling it would fail the task's callbacks on it
     }
 }

@@ -12,6 +12,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * The control source of {@code rule.exceptions-topic}: a compacted topic whose records are
@@ -22,8 +23,15 @@ import java.nio.charset.StandardCharsets;
  * offsets in its checkpoint, with the exceptions themselves in the filter's broadcast state. With
  * a bounded input it stops at the offsets latest at start, so that a BATCH run applies every
  * exception before any event.
+ *
+ * <p>The topic is subscribed to by name as a pattern, so that the job also starts before the topic
+ * exists ({@code scripts/exceptions.sh add} creates it): it is read from its start within
+ * {@value #DISCOVERY_INTERVAL_MS} ms of its creation.
  */
 public final class ExceptionsKafka {
+
+    /** How soon a control topic created after the job started is read. */
+    public static final long DISCOVERY_INTERVAL_MS = 10_000;
 
     private ExceptionsKafka() {}
 
@@ -32,11 +40,13 @@ public final class ExceptionsKafka {
                 .setBootstrapServers(k.bootstrapServers())
                 .setGroupId(k.groupId() + "-exceptions")
                 .setProperties(k.clientProperties())
-                .setTopics(topic)
+                .setTopicPattern(Pattern.compile(Pattern.quote(topic)))
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new Deserializer());
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
+        } else {
+            b.setProperty("partition.discovery.interval.ms", String.valueOf(DISCOVERY_INTERVAL_MS));
         }
         return b.build();
     }
