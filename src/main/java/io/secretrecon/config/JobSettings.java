@@ -4,6 +4,8 @@ import io.secretrecon.detect.DetectionMode;
 import io.secretrecon.detect.DetectorSettings;
 import io.secretrecon.event.EventTimes;
 import io.secretrecon.event.IpAddresses;
+import io.secretrecon.rule.QuietProfile;
+import io.secretrecon.rule.RuleProfile;
 import io.secretrecon.rule.RuleSettings;
 import io.secretrecon.rule.SecretGetBounds;
 
@@ -42,6 +44,12 @@ public final class JobSettings implements Serializable {
     private final String deadLetterPath;
     private final DetectorSettings detector;
     private final RuleSettings rule;
+    private final RuleProfile ruleProfile;
+    private final QuietProfile quietProfile;
+    private final String exceptionsTopic;
+    private final String exceptionsFile;
+    private final Duration exceptionsPollInterval;
+    private final int exceptionsMax;
     private final Duration outOfOrderness;
     private final Duration idleness;
     private final Duration maxFutureSkew;
@@ -121,6 +129,17 @@ public final class JobSettings implements Serializable {
                 Settings.RULE_EXCLUDED_SECRET_NAME_PATTERN.read(raw), Settings.RULE_EXCLUDED_AUDIT_USERNAMES.read(raw),
                 Settings.DETECTOR_SOURCE_IP.read(raw),
                 new SecretGetBounds(maxFieldLength, Settings.DETECTOR_MAX_USER_AGENTS_PER_EVENT.read(raw)));
+        this.ruleProfile = Settings.RULE_PROFILE.read(raw);
+        List<String> quietUserNames = Settings.RULE_QUIET_USER_NAMES.read(raw);
+        this.quietProfile = ruleProfile == RuleProfile.QUIET ? new QuietProfile(quietUserNames) : null;
+        this.exceptionsTopic = Settings.RULE_EXCEPTIONS_TOPIC.read(raw);
+        this.exceptionsFile = Settings.RULE_EXCEPTIONS_FILE.read(raw);
+        if (!exceptionsTopic.isEmpty() && !exceptionsFile.isEmpty()) {
+            throw ConfigException.forKey(Settings.RULE_EXCEPTIONS_FILE.key(),
+                    "set at most one of rule.exceptions-topic and rule.exceptions-file");
+        }
+        this.exceptionsPollInterval = Settings.RULE_EXCEPTIONS_POLL_INTERVAL.read(raw);
+        this.exceptionsMax = Settings.RULE_EXCEPTIONS_MAX.read(raw);
 
         this.outOfOrderness = Settings.WATERMARK_OUT_OF_ORDERNESS.read(raw);
         this.idleness = Settings.WATERMARK_IDLENESS.read(raw);
@@ -170,14 +189,14 @@ public final class JobSettings implements Serializable {
 
     private boolean usesKafka() {
         return sourceType == SourceType.KAFKA || sinkTypes.contains(OutputType.KAFKA)
-                || deadLetterType == OutputType.KAFKA;
+                || deadLetterType == OutputType.KAFKA || !exceptionsTopic.isEmpty();
     }
 
     private KafkaSettings readKafka(RawSettings raw) {
         String servers = Settings.KAFKA_BOOTSTRAP_SERVERS.read(raw);
         if (servers.isEmpty()) {
             throw ConfigException.forKey(Settings.KAFKA_BOOTSTRAP_SERVERS.key(),
-                    "required when source, sink or dead-letter type is kafka");
+                    "required when source, sink or dead-letter type is kafka, or rule.exceptions-topic is set");
         }
         List<String> topics = Settings.KAFKA_TOPICS.read(raw);
         String pattern = Settings.KAFKA_TOPIC_PATTERN.read(raw);
@@ -324,6 +343,39 @@ public final class JobSettings implements Serializable {
 
     public RuleSettings rule() {
         return rule;
+    }
+
+    /** {@code rule.profile}. */
+    public RuleProfile ruleProfile() {
+        return ruleProfile;
+    }
+
+    /** The {@code quiet} profile's clause, or null for the {@code seed} profile. */
+    public QuietProfile quietProfile() {
+        return quietProfile;
+    }
+
+    /** The control topic of rule exceptions; empty when exceptions do not come from Kafka. */
+    public String exceptionsTopic() {
+        return exceptionsTopic;
+    }
+
+    /** The file of rule exceptions; empty when exceptions do not come from a file. */
+    public String exceptionsFile() {
+        return exceptionsFile;
+    }
+
+    /** Whether the job has a control stream of rule exceptions (a topic or a file). */
+    public boolean hasExceptions() {
+        return !exceptionsTopic.isEmpty() || !exceptionsFile.isEmpty();
+    }
+
+    public Duration exceptionsPollInterval() {
+        return exceptionsPollInterval;
+    }
+
+    public int exceptionsMax() {
+        return exceptionsMax;
     }
 
     public Duration outOfOrderness() {

@@ -1,6 +1,7 @@
 package io.secretrecon.config;
 
 import io.secretrecon.detect.DetectionMode;
+import io.secretrecon.rule.RuleProfile;
 import io.secretrecon.rule.SourceIpMode;
 
 import java.time.Duration;
@@ -103,6 +104,23 @@ public final class Settings {
             "system:serviceaccount:flux-system:kustomize-controller, system:serviceaccount:flux-system:helm-controller, "
                     + "system:serviceaccount:flux-system:source-controller, system:serviceaccount:security:trivy-operator",
             "`kubernetes.audit.user.username` values the rule drops", Setting.LIST);
+    public static final Setting<RuleProfile> RULE_PROFILE = define("rule.profile", "seed",
+            "`seed`: exactly the seed rule; `quiet`: also drops *allowed* reads by `rule.quiet-user-names` (denied ones "
+                    + "still count)", Setting.enumType(RuleProfile.class));
+    public static final Setting<List<String>> RULE_QUIET_USER_NAMES = define("rule.quiet-user-names",
+            "system:serviceaccount:*, system:node:*, system:kube-controller-manager, system:kube-scheduler",
+            "`quiet`: LIKE patterns of `user.name` whose allowed reads are routine", Setting.LIST);
+    public static final Setting<String> RULE_EXCEPTIONS_TOPIC = define("rule.exceptions-topic", "",
+            "compacted Kafka topic of live rule exceptions (key = id, value = JSON, tombstone removes); none when empty",
+            Setting.TEXT);
+    public static final Setting<String> RULE_EXCEPTIONS_FILE = define("rule.exceptions-file", "",
+            "file of rule exceptions, one JSON per line, re-read when it changes (read once for a bounded input); "
+                    + "or `rule.exceptions-topic`",
+            Setting.TEXT);
+    public static final Setting<Duration> RULE_EXCEPTIONS_POLL_INTERVAL = define("rule.exceptions-poll-interval", "5s",
+            "how often `rule.exceptions-file` is checked for changes", Setting.POSITIVE_DURATION);
+    public static final Setting<Integer> RULE_EXCEPTIONS_MAX = define("rule.exceptions-max", "1000",
+            "most exceptions in force at once; an entry beyond is dead-lettered", Setting.POSITIVE_INT);
 
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = define("kafka.bootstrap-servers", "",
             "`host:port` list; required when anything uses Kafka", Setting.TEXT);

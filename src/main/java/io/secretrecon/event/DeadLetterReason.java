@@ -19,7 +19,9 @@ public enum DeadLetterReason {
     /** An event time too far ahead of the wall clock ({@code watermark.max-future-skew}). */
     FUTURE("future"),
     /** An alert an output refused for good (Elasticsearch: a mapping error, a document too large). */
-    REJECTED("rejected");
+    REJECTED("rejected"),
+    /** A rule-exception entry on the control stream that cannot be used; it changes nothing. */
+    MALFORMED_EXCEPTION("malformed-exception");
 
     private final String wireName;
 

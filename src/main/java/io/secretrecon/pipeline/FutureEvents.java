@@ -1,5 +1,8 @@
 package io.secretrecon.pipeline;
 
+import io.secretrecon.event.AuditEvent;
+import io.secretrecon.event.DeadLetter;
+import io.secretrecon.event.DeadLetters;
 import io.secretrecon.event.ParsedRecord;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -8,6 +11,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The guard against event times from the future ({@code watermark.max-future-skew}). One record
@@ -46,6 +51,27 @@ final class FutureEvents implements Serializable {
 
     boolean isFuture(long eventTime, long limit) {
         return eventTime > limit;
+    }
+
+    /** The {@code future} dead letter of an event beyond the limit, or null for an event in time. */
+    DeadLetter check(AuditEvent e) {
+        long limit = limit();
+        if (!isFuture(e.timestamp, limit)) {
+            return null;
+        }
+        // The original record is gone by now; the entry carries the parser's view of the event.
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("event.dataset", e.dataset);
+        view.put("event.action", e.action);
+        view.put("user.name", e.userName);
+        view.put("kubernetes.audit.user.username", e.auditUserName);
+        view.put("source.ip", e.sourceIp);
+        view.put("user_agent.original", e.userAgent);
+        view.put("kubernetes.audit.objectRef.resource", e.resource);
+        view.put("kubernetes.audit.objectRef.name", e.secretName);
+        view.put("kubernetes.audit.objectRef.namespace", e.namespace);
+        view.put("kubernetes.audit.auditID", e.auditId);
+        return DeadLetters.future(e.timestamp, limit, e.origin, view);
     }
 
     /**

@@ -16,10 +16,20 @@ public final class Operators {
     public static final String FILTER_NAME = "Secret GET rule filter";
     public static final String DETECTOR_UID = "secret-burst-detector";
     public static final String DETECTOR_NAME = "Secret burst detector";
+    public static final String EXCEPTIONS_KAFKA_SOURCE_UID = "exceptions-kafka-source";
+    public static final String EXCEPTIONS_FILE_SOURCE_UID = "exceptions-file-source";
+    public static final String EXCEPTIONS_FILE_SOURCE_NAME = "Rule exceptions file";
+    public static final String EXCEPTIONS_OUTSIDE_EVENT_TIME_UID = "exceptions-outside-event-time";
+    public static final String EXCEPTIONS_OUTSIDE_EVENT_TIME_NAME = "Rule exceptions, outside event time";
     public static final String DEAD_LETTER_JSON_UID = "dead-letter-json";
     public static final String DEAD_LETTER_JSON_NAME = "Dead-letter JSON";
 
     private Operators() {}
+
+    /** The control source of rule exceptions in Kafka: {@code Rule exceptions from Kafka topic rule-exceptions}. */
+    public static String exceptionsKafkaSourceName(String topic) {
+        return "Rule exceptions from Kafka topic " + topic;
+    }
 
     /** The sink of alerts of one output type: {@code alerts-kafka-sink}. */
     public static String alertSinkUid(OutputType type) {

@@ -8,6 +8,7 @@ import io.secretrecon.event.DeadLetter;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
+import io.secretrecon.rule.exceptions.ExceptionRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -29,6 +30,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * Watermarks are assigned at the source, per split or partition, from every well-formed record,
  * before the rule's filter: event time advances with the whole stream.
+ *
+ * <p>With {@code rule.exceptions-topic} or {@code rule.exceptions-file}, a control stream of rule
+ * exceptions (outside event time) is broadcast to the filter ({@link SecretGetFilterWithExceptions}).
  */
 public final class SecretReconPipeline {
 
@@ -81,8 +85,7 @@ public final class SecretReconPipeline {
                 .fromSource(source, watermarks, Operators.SOURCE_NAME, TypeInformation.of(ParsedRecord.class))
                 .uid(Operators.SOURCE_UID);
 
-        SingleOutputStreamOperator<SecretGet> kept = records
-                .process(new SecretGetFilter(settings.rule(), futureEvents), TypeInformation.of(SecretGet.class))
+        SingleOutputStreamOperator<SecretGet> kept = filter(env, records, settings, futureEvents)
                 .uid(Operators.FILTER_UID)
                 .name(Operators.FILTER_NAME);
 
@@ -96,5 +99,22 @@ public final class SecretReconPipeline {
         DataStream<DeadLetter> deadLetters = kept.getSideOutput(OutputTags.DEAD_LETTERS)
                 .union(alerts.getSideOutput(OutputTags.DEAD_LETTERS));
         return new Streams(alerts, deadLetters);
+    }
+
+    /**
+     * The rule filter: a plain function, or, with a source of rule exceptions, one connected to
+     * the broadcast control stream. Without exceptions the job graph is the one it always was.
+     */
+    private static SingleOutputStreamOperator<SecretGet> filter(StreamExecutionEnvironment env,
+            DataStream<ParsedRecord> records, JobSettings settings, FutureEvents futureEvents) {
+        DataStream<ExceptionRecord> control = ExceptionSources.of(env, settings);
+        if (control == null) {
+            return records.process(new SecretGetFilter(settings.rule(), settings.quietProfile(), futureEvents),
+                    TypeInformation.of(SecretGet.class));
+        }
+        return records.connect(control.broadcast(SecretGetFilterWithExceptions.EXCEPTIONS)).process(
+                new SecretGetFilterWithExceptions(settings.rule(), settings.quietProfile(), settings.exceptionsMax(),
+                        futureEvents),
+                TypeInformation.of(SecretGet.class));
     }
 }

@@ -32,6 +32,8 @@ import java.util.function.IntConsumer;
  * <p>The tests compare whole values; the {@link SecretGet} then holds every string cut to
  * {@link SecretGetBounds#maxFieldLength} ({@link SecretGetBounds#cut}), so that nothing after
  * the rule holds an unbounded string.
+ *
+ * <p>With the {@code quiet} profile, one more clause follows: {@link QuietProfile}.
  */
 public final class SecretGetRule implements Serializable {
 
@@ -40,11 +42,21 @@ public final class SecretGetRule implements Serializable {
     public static final String DATASET = "kubernetes.audit_logs";
     public static final String ACTION = "get";
     public static final String RESOURCE = "secrets";
+    /** The authorization decision of a successful request. */
+    public static final String ALLOW = "allow";
 
     private final RuleSettings settings;
+    /** The {@code quiet} profile's clause; null for the {@code seed} profile. */
+    private final QuietProfile quiet;
 
     public SecretGetRule(RuleSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param quiet the {@code quiet} profile's clause, or null for exactly the seed rule */
+    public SecretGetRule(RuleSettings settings, QuietProfile quiet) {
         this.settings = settings;
+        this.quiet = quiet;
     }
 
     /** Evaluates the WHERE clause; kept events go to {@code out}, one per user agent. */
@@ -92,6 +104,9 @@ public final class SecretGetRule implements Serializable {
         }
         if (settings.excludedAuditUsernames().contains(auditUserName)) {
             return Verdict.EXCLUDED_AUDIT_USERNAME;
+        }
+        if (quiet != null && quiet.drops(userName, e.decision)) {
+            return Verdict.ALLOWED_SYSTEM_READ;
         }
         SecretGetBounds bounds = settings.bounds();
         userName = bounds.cut(userName);

@@ -15,7 +15,11 @@ public enum Verdict {
     EXCLUDED_SOURCE_IP("dropped-excluded-source-ip"),
     EXCLUDED_USER_NAME("dropped-excluded-user-name"),
     EXCLUDED_SECRET_NAME("dropped-excluded-secret-name"),
-    EXCLUDED_AUDIT_USERNAME("dropped-excluded-audit-username");
+    EXCLUDED_AUDIT_USERNAME("dropped-excluded-audit-username"),
+    /** {@code quiet} profile: an allowed read by a service account, a node or a control-plane component. */
+    ALLOWED_SYSTEM_READ("dropped-allowed-system-read"),
+    /** A rule exception in force dropped an event the rule would have kept. */
+    EXCEPTION("dropped-exception");
 
     private final String metricName;
 

@@ -45,7 +45,7 @@ class FutureEventsTest {
 
     @Test
     void theFilterDeadLettersAFutureEventAsFuture() throws Exception {
-        SecretGetFilter filter = new SecretGetFilter(JobSettings.defaultRule(), FutureEvents.beyond(SKEW));
+        SecretGetFilter filter = new SecretGetFilter(JobSettings.defaultRule(), null, FutureEvents.beyond(SKEW));
         try (OneInputStreamOperatorTestHarness<ParsedRecord, SecretGet> h =
                 new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(filter))) {
             h.open();

@@ -37,6 +37,16 @@ class OperatorUidsTest {
     }
 
     @Test
+    void withoutASourceOfExceptionsTheJobGraphIsTheOneItAlwaysWas() {
+        String[] seed = {"--source.path", "samples/audit-sample.ndjson"};
+        String[] quiet = {"--source.path", "samples/audit-sample.ndjson", "--rule.profile", "quiet"};
+
+        assertThat(uids(quiet)).isEqualTo(uids(seed))
+                .containsExactlyInAnyOrder("audit-source", "secret-get-filter", "secret-burst-detector",
+                        "alert-json-stdout", "alerts-stdout-sink", "dead-letter-json", "dead-letters-file-sink");
+    }
+
+    @Test
     void everyOperatorHasAUidAndAName() {
         for (String[] args : configurations()) {
             for (StreamNode node : graph(args).getStreamNodes()) {
@@ -46,7 +56,7 @@ class OperatorUidsTest {
         }
     }
 
-    /** Together, every output type as alert sink and as dead-letter sink. */
+    /** Together, every output type as alert sink and as dead-letter sink, and both sources of rule exceptions. */
     private static List<String[]> configurations() {
         List<String[]> configurations = new ArrayList<>();
         configurations.add(new String[] {"--source.path", "samples/audit-sample.ndjson", "--sink.type", "stdout,file",
@@ -56,6 +66,10 @@ class OperatorUidsTest {
         configurations.add(new String[] {"--source.type", "kafka", "--kafka.bootstrap-servers", "127.0.0.1:1",
                 "--kafka.topics", "audit", "--sink.type", "kafka", "--dead-letter.type", "kafka",
                 "--flink.execution.checkpointing.interval", "10s"});
+        configurations.add(new String[] {"--source.path", "samples/audit-sample.ndjson",
+                "--rule.exceptions-file", "samples/exceptions-example.ndjson", "--rule.profile", "quiet"});
+        configurations.add(new String[] {"--source.type", "kafka", "--kafka.bootstrap-servers", "127.0.0.1:1",
+                "--kafka.topics", "audit", "--rule.exceptions-topic", "rule-exceptions", "--dead-letter.type", "stdout"});
         return configurations;
     }
 
