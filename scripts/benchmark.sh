@@ -37,7 +37,8 @@
 # with --flink.rest.bind-port 0 only so that it never collides with a web UI already on 8081.
 # "job time" is Flink's net job runtime (JobExecutionResult.getNetRuntime: from submission to
 # the end, so task deployment and JIT warm-up are in, JVM and cluster start are not) and, for the
-# ceilings, first byte to last record; "wall" is the whole JVM. Peak RSS from /usr/bin/time -v.
+# ceilings, first byte to last record; "wall" is the whole JVM; "CPU" its user+sys seconds (less
+# sensitive than times to other load on the machine). Peak RSS from /usr/bin/time -v.
 # The 1-minute load average before each run is in the table: the machine has 2 cores, anything
 # else running makes the figures worse.
 set -euo pipefail
@@ -59,16 +60,7 @@ else
 fi
 
 # ---- build: the job as run-local.sh builds it, and the bench source set (mvn -Pbench)
-scripts/build-local.sh
-stamp=target/.bench-build
-if [ ! -f "$stamp" ] || [ ! -f target/bench-classpath.txt ] \
-    || [ -n "$(find pom.xml src/main src/test src/bench -newer "$stamp" -print -quit 2>/dev/null)" ]; then
-  echo "benchmark: building (mvn -Pbench process-test-classes)..." >&2
-  mvn -q -B -ntp -Pbench -DskipTests process-test-classes dependency:build-classpath \
-      -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
-  touch "$stamp"
-fi
-cp="target/bench-classes:target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+cp=$(scripts/build-bench.sh)
 log4j="-Dlog4j.configurationFile=src/bench/log4j2-bench.properties"
 
 # ---- data, generated once per parameter set
@@ -101,13 +93,14 @@ run() {
   rm -rf "$output"
   local status=0
   JAVA_OPTS_FOR_RUN="$opts" /usr/bin/time -v "$@" > "$out" 2> "$err" || status=$?
-  local ms rss wall right
+  local ms rss wall cpu right
   ms=$(sed -n 's/.*job finished in \([0-9]*\) ms.*/\1/p' "$err" | tail -1)
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$err")
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): \(.*\)/\1/p' "$err")
+  cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ {s += $2} END {printf "%.1f", s}' "$err")
   if [ "$status" != 0 ] || [ -z "$ms" ]; then
     echo "benchmark: $name failed (exit $status), see $err" >&2
-    rows+=("| $name | failed | | | | | $load |")
+    rows+=("| $name | failed | | | | | | $load |")
     return
   fi
   if [ "$truth" = - ]; then
@@ -118,8 +111,8 @@ run() {
         --alerts "$output" 2>> "$err" || true)
   fi
   local eps=$((events * 1000 / ms))
-  rows+=("$(printf '| %s | %.1f s | %s | %s MiB | %s | %s | %s |' "$name" "$(awk "BEGIN{print $ms/1000}")" \
-      "$(printf "%'d" "$eps")" "$(printf "%'d" $((rss / 1024)))" "$right" "$wall" "$load")")
+  rows+=("$(printf '| %s | %.1f s | %s | %s MiB | %s | %s | %s s | %s |' "$name" "$(awk "BEGIN{print $ms/1000}")" \
+      "$eps" "$((rss / 1024))" "$right" "$wall" "$cpu" "$load")")
   if [ "$jfr" = 1 ]; then
     java -cp "$cp" io.secretrecon.bench.JfrTopFrames "target/bench/jfr/$name.jfr" 30 > "target/bench/jfr/$name.txt" || true
   fi
@@ -176,8 +169,8 @@ done
       "$(meta secret_gets) secret GETs, $(meta kept) kept by the rule, $(meta bursts) attack bursts, $(meta disorder_ms) ms disorder;" \
       "window slide ${slide} min; $(nproc) cores; $(java -version 2>&1 | head -1); $heap; $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "| contender | job time | events/s | peak RSS | alerts right | wall (JVM) | load avg |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| contender | job time | events/s | peak RSS | alerts right | wall (JVM) | CPU (user+sys) | load avg |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   if [ ${#state_rows[@]} -gt 0 ]; then
     echo
