@@ -92,7 +92,12 @@ run() {
   echo "benchmark: $name (load $load) ..." >&2
   rm -rf "$output"
   local status=0
-  JAVA_OPTS_FOR_RUN="$opts" /usr/bin/time -v "$@" > "$out" 2> "$err" || status=$?
+  JAVA_OPTS_FOR_RUN="$opts -Dbench.run=$name" /usr/bin/time -v "$@" > "$out" 2> "$err" &
+  local timer=$!
+  thread_cpu "$name" "$timer" > "$runs/$name.threads.txt" &
+  local poller=$!
+  wait "$timer" || status=$?
+  wait "$poller" || true
   local ms rss wall cpu right
   ms=$(sed -n 's/.*job finished in \([0-9]*\) ms.*/\1/p' "$err" | tail -1)
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): \([0-9]*\).*/\1/p' "$err")
@@ -116,6 +121,35 @@ run() {
   if [ "$jfr" = 1 ]; then
     java -cp "$cp" io.secretrecon.bench.JfrTopFrames "target/bench/jfr/$name.jfr" 30 > "target/bench/jfr/$name.txt" || true
   fi
+}
+# CPU seconds per thread of the contender's JVM (GC, JIT compiler, Flink's task and fetcher threads),
+# from /proc/<pid>/task/*/stat polled twice a second until the JVM exits (the last half second is
+# missed); thread names are the kernel's, cut to 15 characters, numbers folded into N.
+thread_cpu() {
+  local name=$1 timer=$2 pid="" tick snaps; tick=$(getconf CLK_TCK)
+  snaps=$(mktemp)
+  while kill -0 "$timer" 2>/dev/null; do
+    if [ -z "$pid" ]; then
+      pid=$( (pgrep -f -- "-Dbench.run=$name( |$)" || true) | while read -r p; do
+          [ "$(readlink "/proc/$p/exe" 2>/dev/null | sed 's|.*/||')" = java ] && echo "$p"; done | head -1) || true
+    fi
+    if [ -n "$pid" ]; then
+      for t in /proc/"$pid"/task/*/stat; do cat "$t" 2>/dev/null && echo; done >> "$snaps" || true
+    fi
+    sleep 0.5
+  done
+  # Threads end before the JVM does (Flink's task threads with the job): keep each thread's last figures.
+  awk -v tick="$tick" '
+    NF == 0 { next }
+    { lp = index($0, "("); rp = 0
+      for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { rp = i; break }
+      tid = substr($0, 1, lp - 2); comm = substr($0, lp + 1, rp - lp - 1)
+      split(substr($0, rp + 2), f, " ")
+      gsub(/[0-9]+/, "N", comm); name[tid] = comm; cpu[tid] = (f[12] + f[13]) / tick }
+    END { for (t in cpu) { sum[name[t]] += cpu[t]; total += cpu[t] }
+          for (c in sum) if (sum[c] >= 0.05) printf "%7.2f s  %5.1f%%  %s\n", sum[c], 100 * sum[c] / (total + 1e-9), c
+          printf "%7.2f s  total\n", total }' "$snaps" | sort -rn
+  rm -f "$snaps"
 }
 java_run() { # java_run MAIN ARGS...: a bench main with the bench classpath
   # shellcheck disable=SC2086

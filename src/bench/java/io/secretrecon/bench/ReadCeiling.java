@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>{@code lines}: {@code BufferedReader.readLine} (UTF-8 decoding, one String per line);
- *   <li>{@code bytes}: lines split as bytes, never decoded (what the job's own line reader does);
+ *   <li>{@code bytes}: lines split as bytes by a plain byte loop, never decoded, parsed in place;
+ *   <li>{@code bytes-swar}: the same, the newline found eight bytes at a time (SWAR);
+ *   <li>{@code line-reader}: the job's own {@code io.LineReader} (byte loop, each line copied out, blank check);
  *   <li>{@code jackson}: bytes plus a full Jackson parse ({@code ObjectMapper.readTree});
  *   <li>{@code jackson-pojo}: bytes plus Jackson data binding into {@link EcsDocument} (the naive peer's parse);
  *   <li>{@code flink-json}: bytes (copied into one array per record, as a Flink source hands them over) plus
@@ -106,6 +108,8 @@ public final class ReadCeiling {
         switch (mode) {
             case "lines": return new StringLines();
             case "bytes": return new ByteLines();
+            case "bytes-swar": return new SwarLines();
+            case "line-reader": return new JobLineReader();
             case "jackson": return new JacksonTree();
             case "jackson-pojo": return new JacksonPojo();
             case "flink-json": return new FlinkJson();
@@ -177,6 +181,77 @@ public final class ReadCeiling {
         void line(byte[] b, int off, int len) throws IOException {
             records++;
             sink += len;
+        }
+    }
+
+    /** {@link ByteLines} with the newline searched a long at a time. */
+    private static final class SwarLines extends ByteLines {
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+        private final byte[] chunk = new byte[64 * 1024];
+        private byte[] buf = new byte[8192];
+
+        @Override
+        void read(Path f) throws IOException {
+            try (InputStream in = Files.newInputStream(f)) {
+                int len = 0;
+                for (int n = in.readNBytes(chunk, 0, chunk.length); n > 0; n = in.readNBytes(chunk, 0, chunk.length)) {
+                    int from = 0;
+                    for (int i = newline(chunk, 0, n); i >= 0; i = newline(chunk, i + 1, n)) {
+                        if (len == 0) {
+                            line(chunk, from, i - from);
+                        } else {
+                            buf = grow(buf, len, i - from);
+                            System.arraycopy(chunk, from, buf, len, i - from);
+                            line(buf, 0, len + i - from);
+                            len = 0;
+                        }
+                        from = i + 1;
+                    }
+                    buf = grow(buf, len, n - from);
+                    System.arraycopy(chunk, from, buf, len, n - from);
+                    len += n - from;
+                }
+                if (len > 0) {
+                    line(buf, 0, len);
+                }
+            }
+        }
+
+        private static byte[] grow(byte[] buf, int len, int n) {
+            return len + n > buf.length ? Arrays.copyOf(buf, Math.max(buf.length * 2, len + n)) : buf;
+        }
+
+        /** Index of the next '\n' in [from, to), or -1. */
+        private static int newline(byte[] b, int from, int to) {
+            int i = from;
+            for (; i + 8 <= to; i += 8) {
+                long x = (long) LONGS.get(b, i) ^ NEWLINES;
+                long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+                if (found != 0) {
+                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                }
+            }
+            for (; i < to; i++) {
+                if (b[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** The job's own line reader. */
+    private static final class JobLineReader extends ByteLines {
+        @Override
+        void read(Path f) throws IOException {
+            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(f), 64 * 1024)) {
+                io.secretrecon.io.BenchLineReader.read(in, (b, off, len) -> {
+                    records++;
+                    sink += len;
+                });
+            }
         }
     }
 
