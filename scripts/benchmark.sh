@@ -8,8 +8,10 @@
 #
 # Contenders:
 #   lines           ceiling: read lines only (BufferedReader, UTF-8 to String), plain Java, 2 threads
-#   bytes           read lines as bytes, never decoded (what the job's line reader does), 2 threads
+#   line-reader     read lines as bytes with the job's own io.LineReader, never decoded, 2 threads
+#   bytes, bytes-swar   the same with a plain byte loop / a SWAR newline search (8 bytes at a time)
 #   jackson         ceiling: bytes plus a full Jackson parse (ObjectMapper.readTree), 2 threads
+#   jackson-pojo    bytes plus Jackson data binding into the naive job's POJO, 2 threads
 #   flink-json      ceiling: bytes plus flink-json's JsonDeserializationSchema (POJO), 2 threads
 #   parser          bytes plus secret-recon's own AuditRecordParser, 2 threads
 #   naive           DataStream: Jackson POJO, filter, keyBy, SlidingEventTimeWindows 6m/slide, ProcessWindowFunction
@@ -31,6 +33,8 @@
 #   BENCH_JFR           1: record every JVM with JFR (settings=profile) into target/bench/jfr/ and
 #                       print its top frames (JfrTopFrames) [0]; timings then include JFR's overhead
 #   BENCH_JAVA_OPTS     more JVM options for every contender []
+#   BENCH_DATA          run on this file or directory of audit logs instead of generated data (no
+#                       ground truth: alerts are not checked; no state probe)
 #
 # Parallelism 2 everywhere (flink-conf/config.yaml for secret-recon, --parallelism 2 for the peers).
 # secret-recon runs exactly as scripts/run-local.sh runs it (LocalRunner, embedded MiniCluster),
@@ -56,24 +60,33 @@ extra_opts=${BENCH_JAVA_OPTS:-}
 if [ $# -gt 0 ]; then
   contenders=("$@")
 else
-  contenders=(lines bytes jackson flink-json parser naive sql sr-windows sr-windows-streaming sr-continuous state)
+  contenders=(lines line-reader jackson flink-json parser naive sql sr-windows sr-windows-streaming sr-continuous state)
 fi
 
 # ---- build: the job as run-local.sh builds it, and the bench source set (mvn -Pbench)
 cp=$(scripts/build-bench.sh)
 log4j="-Dlog4j.configurationFile=src/bench/log4j2-bench.properties"
 
-# ---- data, generated once per parameter set
-data=target/bench/data-$events-fp$fingerprints-f$files-d$duration-s$seed
-if [ ! -f "$data/meta.properties" ]; then
-  rm -rf "$data" "$data.tmp"
-  echo "benchmark: generating $events events into $data ..." >&2
-  java -Xmx4g -cp "$cp" io.secretrecon.bench.BenchDataGenerator --out "$data.tmp" --events "$events" \
-      --fingerprints "$fingerprints" --files "$files" --duration-min "$duration" --seed "$seed"
-  mv "$data.tmp" "$data"
+# ---- data, generated once per parameter set (or BENCH_DATA: any file or directory of audit logs)
+if [ -n "${BENCH_DATA:-}" ]; then
+  data=$(realpath "$BENCH_DATA")
+  input=$data
+  events=$(find "$data" -type f -exec cat {} + | grep -c .)
+  bytes=$(find "$data" -type f -exec cat {} + | wc -c)
+  meta() { echo "?"; }
+else
+  data=target/bench/data-$events-fp$fingerprints-f$files-d$duration-s$seed
+  if [ ! -f "$data/meta.properties" ]; then
+    rm -rf "$data" "$data.tmp"
+    echo "benchmark: generating $events events into $data ..." >&2
+    java -Xmx4g -cp "$cp" io.secretrecon.bench.BenchDataGenerator --out "$data.tmp" --events "$events" \
+        --fingerprints "$fingerprints" --files "$files" --duration-min "$duration" --seed "$seed"
+    mv "$data.tmp" "$data"
+  fi
+  input=$data/audit
+  meta() { sed -n "s/^$1=//p" "$data/meta.properties"; }
+  bytes=$(meta bytes)
 fi
-meta() { sed -n "s/^$1=//p" "$data/meta.properties"; }
-bytes=$(meta bytes)
 runs=target/bench/runs
 mkdir -p "$runs" target/bench/jfr
 results=target/bench/results-$(date -u +%Y%m%dT%H%M%SZ).md
@@ -108,7 +121,7 @@ run() {
     rows+=("| $name | failed | | | | | | $load |")
     return
   fi
-  if [ "$truth" = - ]; then
+  if [ "$truth" = - ] || [ ! -f "$data/$truth" ]; then
     right="—"
   else
     [ "$format" = peer ] && output=$out
@@ -156,25 +169,25 @@ java_run() { # java_run MAIN ARGS...: a bench main with the bench classpath
   java $JAVA_OPTS_FOR_RUN $log4j -Dbench.log="$runs/flink.log" -cp "$cp" "$@"
 }
 secret_recon() { # as a user runs it
-  SECRET_RECON_JAVA_OPTS="$JAVA_OPTS_FOR_RUN" scripts/run-local.sh --source.path "$data/audit" \
+  SECRET_RECON_JAVA_OPTS="$JAVA_OPTS_FOR_RUN" scripts/run-local.sh --source.path "$input" \
       --dead-letter.path "$runs/dead-letters.ndjson" --sink.type file --flink.rest.bind-port 0 "$@"
 }
 export -f java_run secret_recon
-export cp log4j runs data
+export cp log4j runs data input
 
 state_rows=()
 for c in "${contenders[@]}"; do
   case "$c" in
-    lines|bytes|jackson|flink-json)
-      run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$data/audit" --mode "$0" --threads 2' "$c" ;;
+    lines|bytes|bytes-swar|line-reader|jackson|jackson-pojo|flink-json)
+      run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$input" --mode "$0" --threads 2' "$c" ;;
     parser)
-      run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$data/audit" --mode secret-recon-parser --threads 2' ;;
+      run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$input" --mode secret-recon-parser --threads 2' ;;
     naive)
       run naive "truth-windows-${slide}m.txt" peer - \
-          bash -c 'java_run io.secretrecon.bench.peers.NaiveWindowJob --input "$data/audit" --slide-min "$0" --parallelism 2' "$slide" ;;
+          bash -c 'java_run io.secretrecon.bench.peers.NaiveWindowJob --input "$input" --slide-min "$0" --parallelism 2' "$slide" ;;
     sql)
       run sql "truth-windows-${slide}m.txt" peer - \
-          bash -c 'java_run io.secretrecon.bench.peers.SqlHopJob --input "$data/audit" --slide-min "$0" --parallelism 2' "$slide" ;;
+          bash -c 'java_run io.secretrecon.bench.peers.SqlHopJob --input "$input" --slide-min "$0" --parallelism 2' "$slide" ;;
     sr-windows)
       run sr-windows "truth-windows-${slide}m.txt" secret-recon "$runs/sr-windows.ndjson" bash -c \
           'secret_recon --sink.path "$runs/sr-windows.ndjson" --detector.mode windows --detector.slide "$0"m' "$slide" ;;
@@ -188,6 +201,7 @@ for c in "${contenders[@]}"; do
       run sr-continuous-streaming truth-continuous.txt secret-recon "$runs/sr-continuous-streaming.ndjson" bash -c \
           'secret_recon --sink.path "$runs/sr-continuous-streaming.ndjson" --detector.mode continuous --flink.execution.runtime-mode STREAMING' ;;
     state)
+      [ -f "$data/kept.tsv" ] || { echo "benchmark: state needs generated data (kept.tsv)" >&2; continue; }
       for mode in continuous windows; do
         line=$(java $heap $log4j -Dbench.log="$runs/flink.log" -cp "$cp" io.secretrecon.bench.StateSizeProbe \
             --kept "$data/kept.tsv" --detector.mode "$mode" --detector.slide "${slide}m" | tee "$runs/state-$mode.txt" | tail -1)
