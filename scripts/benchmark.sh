@@ -14,6 +14,7 @@
 #   jackson-pojo    bytes plus Jackson data binding into the naive job's POJO, 2 threads
 #   flink-json      ceiling: bytes plus flink-json's JsonDeserializationSchema (POJO), 2 threads
 #   parser          bytes plus secret-recon's own AuditRecordParser, 2 threads
+#   prefilter       estimate of a cheap path for records that cannot be secret GETs (see ReadCeiling), 2 threads
 #   naive           DataStream: Jackson POJO, filter, keyBy, SlidingEventTimeWindows 6m/slide, ProcessWindowFunction
 #   sql             Flink SQL: filesystem + json, HOP 6m/slide, COUNT(DISTINCT), ARRAY_AGG
 #   sr-windows      secret-recon --detector.mode windows --detector.slide <slide> (BATCH, as run-local.sh runs a file)
@@ -118,7 +119,7 @@ run() {
   cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ {s += $2} END {printf "%.1f", s}' "$err")
   if [ "$status" != 0 ] || [ -z "$ms" ]; then
     echo "benchmark: $name failed (exit $status), see $err" >&2
-    rows+=("| $name | failed | | | | | | $load |")
+    rows+=("| $name | failed | | | | | | | $load |")
     return
   fi
   if [ "$truth" = - ] || [ ! -f "$data/$truth" ]; then
@@ -129,8 +130,9 @@ run() {
         --alerts "$output" 2>> "$err" || true)
   fi
   local eps=$((events * 1000 / ms))
-  rows+=("$(printf '| %s | %.1f s | %s | %s MiB | %s | %s | %s s | %s |' "$name" "$(awk "BEGIN{print $ms/1000}")" \
-      "$eps" "$((rss / 1024))" "$right" "$wall" "$cpu" "$load")")
+  local per_cpu; per_cpu=$(awk "BEGIN{printf \"%d\", $events / ($cpu > 0 ? $cpu : 1)}")
+  rows+=("$(printf '| %s | %.1f s | %s | %s MiB | %s | %s | %s s | %s | %s |' "$name" "$(awk "BEGIN{print $ms/1000}")" \
+      "$eps" "$((rss / 1024))" "$right" "$wall" "$cpu" "$per_cpu" "$load")")
   if [ "$jfr" = 1 ]; then
     java -cp "$cp" io.secretrecon.bench.JfrTopFrames "target/bench/jfr/$name.jfr" 30 > "target/bench/jfr/$name.txt" || true
   fi
@@ -178,7 +180,7 @@ export cp log4j runs data input
 state_rows=()
 for c in "${contenders[@]}"; do
   case "$c" in
-    lines|bytes|bytes-swar|line-reader|jackson|jackson-pojo|flink-json)
+    lines|bytes|bytes-swar|line-reader|jackson|jackson-pojo|flink-json|prefilter)
       run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$input" --mode "$0" --threads 2' "$c" ;;
     parser)
       run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$input" --mode secret-recon-parser --threads 2' ;;
@@ -217,8 +219,8 @@ done
       "$(meta secret_gets) secret GETs, $(meta kept) kept by the rule, $(meta bursts) attack bursts, $(meta disorder_ms) ms disorder;" \
       "window slide ${slide} min; $(nproc) cores; $(java -version 2>&1 | head -1); $heap; $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "| contender | job time | events/s | peak RSS | alerts right | wall (JVM) | CPU (user+sys) | load avg |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| contender | job time | events/s | peak RSS | alerts right | wall (JVM) | CPU (user+sys) | events per CPU s | load avg |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   if [ ${#state_rows[@]} -gt 0 ]; then
     echo

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Alert latency from Kafka (issue 9): a real broker on loopback, secret-recon Kafka -> Kafka exactly
 # once in the embedded MiniCluster (as scripts/run-local.sh runs it, continuous mode), a load
-# generator at a fixed rate (200 events/s, a 3-secret burst by a new fingerprint every 15 s) and a
+# generator at a fixed rate (200 events/s, a 3-secret burst by a new fingerprint every 15 s on average,
+# +-PROBE_BURST_JITTER_S so that bursts do not lock in phase with the checkpoints) and a
 # read_committed consumer (io.secretrecon.bench.LatencyProbe). For each setting it reports p50/p99
 # of the latency from the produce time of the crossing event to the alert's emission
 # (event.created) and to its visibility to the consumer, with the breakdown watermark wait /
@@ -15,6 +16,7 @@
 #                      min-pause 0, since config.yaml's 5 s min-pause would space them out)
 #   PROBE_DURATION_S   seconds of bursts per setting [300], after a 20 s warm-up
 #   PROBE_RATE         background events per second [200]
+#   PROBE_BURST_JITTER_S  bursts every 15 s plus or minus this [5]; 0 gives exactly 15 s
 #   KAFKA_PORT         [19093]   KAFKA_DIR [target/kafka-bench]: a broker of its own (scripts/kafka.sh)
 # Results: target/bench/latency/<run>.tsv (per burst) and target/bench/latency/summary-<time>.txt.
 set -euo pipefail
@@ -25,6 +27,7 @@ export KAFKA_DIR=${KAFKA_DIR:-target/kafka-bench}
 settings=${PROBE_SETTINGS:-30s:30s 5s:1s}
 duration=${PROBE_DURATION_S:-300}
 rate=${PROBE_RATE:-200}
+jitter=${PROBE_BURST_JITTER_S:-5}
 bootstrap=127.0.0.1:$KAFKA_PORT
 out=target/bench/latency
 mkdir -p "$out"
@@ -58,7 +61,7 @@ if ! scripts/kafka.sh status >/dev/null 2>&1; then
   started_kafka=1
 fi
 
-echo "latency probe: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $rate events/s, a burst every 15 s, ${duration} s per setting" | tee "$summary"
+echo "latency probe: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $rate events/s, a burst every 15+-$jitter s, ${duration} s per setting" | tee "$summary"
 for setting in $settings; do
   ooo=${setting%%:*}
   interval=${setting##*:}
@@ -89,7 +92,7 @@ for setting in $settings; do
   done
   echo "latency probe: out-of-orderness $ooo, checkpoints every $interval (job at $ui)" | tee -a "$summary"
   probe run --bootstrap "$bootstrap" --input-topic "$input" --alerts-topic "$alerts" \
-      --out-of-orderness-ms $(( $(seconds "$ooo") * 1000 )) --rate "$rate" --burst-every-s 15 --warmup-s 20 \
+      --out-of-orderness-ms $(( $(seconds "$ooo") * 1000 )) --rate "$rate" --burst-every-s 15 --burst-jitter-s "$jitter" --warmup-s 20 \
       --duration-s "$duration" --drain-s $(( $(seconds "$ooo") + $(seconds "$interval") + 60 )) \
       --report "$out/$run.tsv" | tee -a "$summary"
   kill "$job_pid" 2>/dev/null || true

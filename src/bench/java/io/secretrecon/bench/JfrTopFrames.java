@@ -20,35 +20,57 @@ import java.util.regex.Pattern;
  * Aggregates the CPU samples ({@code jdk.ExecutionSample}) of a JFR recording: the top methods
  * by self samples (the frame on top of the stack) and by total samples (anywhere in the
  * stack), the samples per thread (Flink task threads are named after their operator chain), and
- * the samples per cost centre, a frame-pattern classification of where the time goes (first
- * matching rule from the top of the stack, so "parse" is the whole parse below the job's parser).
+ * the samples per cost centre: the first frame from the top of the stack that is not the JDK's,
+ * classified by package and method (so a String that Jackson builds counts as Jackson's value
+ * decoding, and a {@code String.startsWith} of the rule as the rule's). JFR samples only threads
+ * running Java code: GC and JIT compiler threads are not in it (the benchmark's per-thread CPU
+ * figures are).
  *
  * <pre>JfrTopFrames recording.jfr [top=25]</pre>
  */
 public final class JfrTopFrames {
 
-    /** Cost centres: the first rule that matches a frame, walking the stack from the top, wins. */
+    /**
+     * Cost centres, tried in order on the first frame that is not the JDK's (java.*, jdk.*, sun.*:
+     * a String built by Jackson counts as Jackson's), except that file reads count as file I/O.
+     */
     private static final Map<String, Pattern> CENTRES = new LinkedHashMap<>();
+    private static final Pattern FILE_IO = Pattern.compile(
+            "^(java\\.io\\.(FileInputStream|RandomAccessFile)|sun\\.nio\\.ch\\.|java\\.util\\.zip\\.)");
+    private static final Pattern JDK = Pattern.compile("^(java|jdk|sun)\\.");
 
     static {
-        CENTRES.put("timestamps (EventTimes)", Pattern.compile("^io\\.secretrecon\\.event\\.EventTimes\\."));
-        CENTRES.put("IP canonicalisation", Pattern.compile("^io\\.secretrecon\\.event\\.IpAddresses\\."));
-        CENTRES.put("parser: String creation / UTF-8 decoding", Pattern.compile(
-                "^(java\\.lang\\.String(Latin1|UTF16|Coding)?\\.|java\\.lang\\.StringConcatHelper|com\\.fasterxml\\.jackson\\.core\\.(json\\.UTF8StreamJsonParser\\.(getText|_finishString|_finishAndReturnString|_parseName|parseEscapedName|parseMediumName|parseLongName|findName|addName|_parseLongName|parseName)|sym\\.ByteQuadsCanonicalizer|util\\.TextBuffer|util\\.InternCache))"));
-        CENTRES.put("parser: Jackson tokenizing / skipping", Pattern.compile("^com\\.fasterxml\\.jackson\\.core\\."));
-        CENTRES.put("parser: field matching, ECS mapping", Pattern.compile("^io\\.secretrecon\\.event\\."));
-        CENTRES.put("line reader", Pattern.compile("^io\\.secretrecon\\.io\\.(LineReader|AuditFileFormat)"));
-        CENTRES.put("rule filter, fingerprint", Pattern.compile("^io\\.secretrecon\\.(rule|pipeline\\.SecretGetFilter)"));
+        String jackson = "^com\\.fasterxml\\.jackson\\.core\\.";
+        CENTRES.put("parser: timestamps (EventTimes)", Pattern.compile("^io\\.secretrecon\\.event\\.EventTimes\\."));
+        CENTRES.put("parser: IP canonicalisation", Pattern.compile("^io\\.secretrecon\\.event\\.IpAddresses\\."));
+        CENTRES.put("parser: field names (Jackson name decoding, symbol table)", Pattern.compile(jackson
+                + "(json\\.UTF8StreamJsonParser\\.(_parseName|parseName|parseMediumName\\d?|parseLongName|_parseLongName|findName"
+                + "|addName|parseEscapedName|_handleOddName|slowParseName)|sym\\.|json\\.JsonReadContext\\.setCurrentName)"));
+        CENTRES.put("parser: value Strings (UTF-8 decoding, String creation)", Pattern.compile(jackson
+                + "(json\\.UTF8StreamJsonParser\\.(getText|getValueAsString|_finishString\\d?|_finishAndReturnString|_decodeCharForError)"
+                + "|util\\.TextBuffer|util\\.BufferRecycler)"));
+        CENTRES.put("parser: numbers (Jackson)", Pattern.compile(jackson
+                + "(json\\.UTF8StreamJsonParser\\.(_parseUnsignedNumber|_parsePosNumber|_parseNegNumber|_parseFloat|_verifyRootSpace)"
+                + "|base\\.ParserBase\\.(getNumberType|getLongValue|_parseNumericValue|resetInt|reset))"));
+        CENTRES.put("parser: Jackson tokenizing, skipping, parser set-up", Pattern.compile(jackson));
+        CENTRES.put("parser: walk, field matching, ECS mapping (AuditRecordParser)", Pattern.compile("^io\\.secretrecon\\.event\\."));
+        CENTRES.put("line reader, batch (io.LineReader, AuditFileFormat)", Pattern.compile("^io\\.secretrecon\\.io\\."));
+        CENTRES.put("rule filter, fingerprint", Pattern.compile("^io\\.secretrecon\\.(rule|pipeline)\\."));
         CENTRES.put("detector, alerts", Pattern.compile("^io\\.secretrecon\\.(detect|alert)\\."));
-        CENTRES.put("BATCH sort (external sorter)", Pattern.compile(
+        CENTRES.put("BATCH sort (sorter, key comparison)", Pattern.compile(
                 "^org\\.apache\\.flink\\.(runtime\\.operators\\.sort|streaming\\.api\\.operators\\.sort)\\."));
-        CENTRES.put("serialization (type serializers)", Pattern.compile(
-                "^org\\.apache\\.flink\\.(api\\.common\\.typeutils|api\\.java\\.typeutils\\.runtime|core\\.memory|runtime\\.io\\.network\\.api\\.serialization|runtime\\.state)"));
-        CENTRES.put("Flink network / record writer", Pattern.compile("^org\\.apache\\.flink\\.runtime\\.io\\.network\\."));
+        CENTRES.put("serialization (type serializers, memory views)", Pattern.compile(
+                "^org\\.apache\\.flink\\.(api\\.common\\.typeutils|api\\.java\\.typeutils\\.runtime|core\\.memory|types\\."
+                + "|runtime\\.memory|runtime\\.io\\.network\\.api\\.serialization|runtime\\.state)"));
+        CENTRES.put("Flink network, record writer, mailbox", Pattern.compile(
+                "^org\\.apache\\.flink\\.(runtime\\.io\\.network|streaming\\.runtime\\.(io|tasks))\\."));
         CENTRES.put("watermarks, timers", Pattern.compile(
-                "^org\\.apache\\.flink\\.(streaming\\.runtime\\.operators\\.TimestampsAndWatermarks|api\\.common\\.eventtime|streaming\\.api\\.operators\\.InternalTimerServiceImpl|streaming\\.runtime\\.watermarkstatus)"));
-        CENTRES.put("file I/O", Pattern.compile("^(java\\.io\\.|sun\\.nio\\.ch\\.|java\\.util\\.zip\\.|org\\.apache\\.flink\\.core\\.fs\\.)"));
-        CENTRES.put("GC / JIT / VM (no Java frame)", Pattern.compile("^$"));
+                "^org\\.apache\\.flink\\.(streaming\\.runtime\\.operators\\.TimestampsAndWatermarks|api\\.common\\.eventtime"
+                + "|streaming\\.api\\.operators\\.InternalTimerServiceImpl|streaming\\.runtime\\.watermarkstatus)"));
+        CENTRES.put("Flink source reader framework (fetcher hand-over)", Pattern.compile(
+                "^org\\.apache\\.flink\\.connector\\.(base|file)\\."));
+        CENTRES.put("Flink/Pekko control plane, start-up", Pattern.compile(
+                "^(org\\.apache\\.pekko|org\\.apache\\.flink|scala\\.|com\\.typesafe|org\\.apache\\.logging)"));
     }
 
     private JfrTopFrames() {}
@@ -71,7 +93,7 @@ public final class JfrTopFrames {
             RecordedStackTrace st = e.getStackTrace();
             List<RecordedFrame> frames = st == null ? List.of() : st.getFrames();
             if (frames.isEmpty()) {
-                centres.merge("GC / JIT / VM (no Java frame)", 1L, Long::sum);
+                centres.merge("no Java frame", 1L, Long::sum);
                 continue;
             }
             self.merge(name(frames.get(0)), 1L, Long::sum);
@@ -92,15 +114,22 @@ public final class JfrTopFrames {
     }
 
     private static String centre(List<RecordedFrame> frames) {
+        if (FILE_IO.matcher(name(frames.get(0))).find()) {
+            return "file I/O";
+        }
         for (RecordedFrame f : frames) {
             String n = name(f);
+            if (JDK.matcher(n).find()) {
+                continue;
+            }
             for (Map.Entry<String, Pattern> c : CENTRES.entrySet()) {
-                if (c.getValue().matcher(n).find() && !n.isEmpty()) {
+                if (c.getValue().matcher(n).find()) {
                     return c.getKey();
                 }
             }
+            return "other: " + n.replaceAll("\\.[^.]*\\.[^.]*$", "");
         }
-        return "other: " + name(frames.get(0)).replaceAll("\\.[^.]*\\.[^.]*$", "");
+        return "JDK only: " + name(frames.get(0)).replaceAll("\\.[^.]*$", "");
     }
 
     private static String threadGroup(String thread) {

@@ -46,7 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code run}: produces ECS documents at a fixed rate ({@code --rate}, default 200/s,
  *       round robin over the partitions; {@code event.ingested} is the produce time, so event
  *       time is the wall clock) with a burst of 3 distinct secret GETs by a new fingerprint every
- *       {@code --burst-every-s} (15 s), after a warm-up without bursts; a {@code read_committed}
+ *       {@code --burst-every-s} (15 s) on average, plus or minus {@code --burst-jitter-s} (5 s, so
+ *       that bursts do not lock in phase with the checkpoints), after a warm-up without bursts; a {@code read_committed}
  *       consumer reads the alerts topic. It stops by itself after {@code --duration-s} plus
  *       {@code --drain-s}, and reports per burst and as p50/p99.
  * </ul>
@@ -63,7 +64,8 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * LatencyProbe create --bootstrap HOST:PORT --input-topic T --alerts-topic A
  * LatencyProbe run --bootstrap HOST:PORT --input-topic T --alerts-topic A --out-of-orderness-ms 30000
- *     [--rate 200] [--burst-every-s 15] [--warmup-s 20] [--duration-s 300] [--drain-s 90] [--report FILE]
+ *     [--rate 200] [--burst-every-s 15] [--burst-jitter-s 5] [--warmup-s 20] [--duration-s 300] [--drain-s 90]
+ *     [--report FILE]
  * </pre>
  */
 public final class LatencyProbe {
@@ -111,6 +113,9 @@ public final class LatencyProbe {
         long outOfOrderness = Long.parseLong(a.getOrDefault("--out-of-orderness-ms", "30000"));
         int rate = Integer.parseInt(a.getOrDefault("--rate", "200"));
         long burstEvery = Long.parseLong(a.getOrDefault("--burst-every-s", "15")) * 1000;
+        // Bursts exactly every 15 s lock in phase with 30 s checkpoints (every other burst waits
+        // 1 s for its commit, the others 16 s): a jitter spreads them over the checkpoint cycle.
+        long burstJitter = Long.parseLong(a.getOrDefault("--burst-jitter-s", "5")) * 1000;
         long warmup = Long.parseLong(a.getOrDefault("--warmup-s", "20")) * 1000;
         long duration = Long.parseLong(a.getOrDefault("--duration-s", "300")) * 1000;
         long drain = Long.parseLong(a.getOrDefault("--drain-s", "90")) * 1000;
@@ -143,7 +148,7 @@ public final class LatencyProbe {
                 nextNanos += periodNanos;
                 long now = System.currentTimeMillis();
                 if (now >= nextBurst) {
-                    nextBurst += burstEvery;
+                    nextBurst += burstEvery + (burstJitter > 0 ? random.nextLong(-burstJitter, burstJitter + 1) : 0);
                     Burst b = new Burst(bursts.size(), "system:serviceaccount:probe:attacker-" + bursts.size() + "-" + start);
                     bursts.add(b);
                     byUser.put(b.user, b);
