@@ -53,7 +53,25 @@ $have_config || args=(--config flink-conf/secret-recon.yaml ${args[@]+"${args[@]
 cd "$(dirname "$0")/.."
 scripts/build-local.sh
 
-exec java ${SECRET_RECON_JAVA_OPTS:-} \
+# Not exec: a JVM that dies (out of memory: Flink's fatal-error handler exits with 239) must still
+# say why on stderr, and its stack goes to flink.log too (-XX:+ExitOnOutOfMemoryError prints it).
+rc=0
+java ${SECRET_RECON_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError \
   -Dlog4j.configurationFile=flink-conf/log4j-local.properties \
   -cp "target/classes:$(cat target/local-classpath.txt)" \
-  io.secretrecon.LocalRunner ${args[@]+"${args[@]}"}
+  io.secretrecon.LocalRunner ${args[@]+"${args[@]}"} || rc=$?
+if [ "$rc" -gt 2 ]; then
+  {
+    echo "secret-recon: the JVM exited with code $rc"
+    case "$rc" in
+      3|239) echo "secret-recon: most likely out of memory (java.lang.OutOfMemoryError): give it more heap," \
+                  "e.g. SECRET_RECON_JAVA_OPTS=-Xmx4g, or see the Bounds section of README.md" ;;
+      130|143) echo "secret-recon: interrupted" ;;
+    esac
+    if [ -s target/secret-recon/flink.log ]; then
+      echo "secret-recon: last lines of target/secret-recon/flink.log:"
+      grep -E "ERROR|FATAL|OutOfMemory|Exception" target/secret-recon/flink.log | tail -n 5 | sed 's/^/  /'
+    fi
+  } >&2
+fi
+exit "$rc"
