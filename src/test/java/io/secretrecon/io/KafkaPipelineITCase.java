@@ -7,6 +7,7 @@ import io.secretrecon.config.JobSettings;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.testutil.AlertDocuments;
 import io.secretrecon.testutil.MiniClusters;
+import io.secretrecon.testutil.FailingKafkaSource;
 import io.secretrecon.testutil.KafkaBroker;
 import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
@@ -14,16 +15,9 @@ import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceRule;
 import io.secretrecon.testutil.ThreadDumpOnTimeout;
 import io.secretrecon.tools.WorkloadGenerator;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,20 +125,19 @@ class KafkaPipelineITCase {
         KAFKA.createTopic(dlq, 1);
         JobSettings settings = settings(in, alerts, dlq, "failure", "--flink.execution.runtime-mode", "STREAMING");
         StreamExecutionEnvironment env = environment(settings);
-        FailOnce.ARMED.set(false);
-        FailOnce.FAILED.set(false);
-        SecretReconJob.build(env, settings, failingSource(settings));
+        FailingKafkaSource.reset();
+        SecretReconJob.build(env, settings, FailingKafkaSource.of(settings));
 
         TwoPhases phases = new TwoPhases(29);
         KafkaRecords.produce(KAFKA.bootstrapServers(), in, phases.first);
         JobClient job = env.executeAsync("kafka-failure");
         try {
             awaitCommitted(alerts, phases.expectedAfterFirst.size());
-            FailOnce.ARMED.set(true); // the next record read fails the job once
+            FailingKafkaSource.ARMED.set(true); // the next record read fails the job once
             KafkaRecords.produce(KAFKA.bootstrapServers(), in, phases.second);
             List<ConsumerRecord<byte[], byte[]>> committed = awaitCommitted(alerts, phases.expected.size());
 
-            assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FailingKafkaSource.FAILED).as("the fault was injected").isTrue();
             assertExactlyOnce(committed, phases.expected);
         } finally {
             job.cancel().get(1, TimeUnit.MINUTES);
@@ -318,50 +310,6 @@ class KafkaPipelineITCase {
             return JSON.readTree(value);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    // ------------------------------------------------------------------ fault injection
-
-    /** The job's Kafka source whose deserializer throws once, on the first record after arming. */
-    private static Source<ParsedRecord, ?, ?> failingSource(JobSettings settings) {
-        var k = settings.kafka();
-        return KafkaSource.<ParsedRecord>builder()
-                .setBootstrapServers(k.bootstrapServers())
-                .setGroupId(k.groupId())
-                .setTopics(k.topics())
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new FailOnce(settings.maxRecordBytes()))
-                .build();
-    }
-
-    static final class FailOnce implements KafkaRecordDeserializationSchema<ParsedRecord> {
-        private static final long serialVersionUID = 1L;
-        static final AtomicBoolean ARMED = new AtomicBoolean();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-
-        private final KafkaAuditDeserializer delegate;
-
-        FailOnce(long maxRecordBytes) {
-            this.delegate = new KafkaAuditDeserializer(maxRecordBytes);
-        }
-
-        @Override
-        public void open(DeserializationSchema.InitializationContext context) {
-            delegate.open(context);
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) throws java.io.IOException {
-            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
-                throw new java.io.IOException("injected fault at " + record.topic() + "/" + record.partition() + "@" + record.offset());
-            }
-            delegate.deserialize(record, out);
-        }
-
-        @Override
-        public TypeInformation<ParsedRecord> getProducedType() {
-            return delegate.getProducedType();
         }
     }
 }

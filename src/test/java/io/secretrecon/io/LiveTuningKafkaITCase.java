@@ -6,6 +6,7 @@ import io.secretrecon.SecretReconJob;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.testutil.AlertDocuments;
+import io.secretrecon.testutil.FailingKafkaSource;
 import io.secretrecon.testutil.KafkaBroker;
 import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
@@ -15,13 +16,7 @@ import io.secretrecon.testutil.ReferenceRule;
 import io.secretrecon.tools.ExceptionsTool;
 import io.secretrecon.tools.WorkloadGenerator;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.Counter;
@@ -32,7 +27,6 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -68,7 +62,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -196,9 +189,8 @@ class LiveTuningKafkaITCase {
         Topics t = topics("restore");
         JobSettings settings = settings(t, "restore", "--rule.exceptions-topic", t.control);
         StreamExecutionEnvironment env = environment(settings);
-        FailOnce.ARMED.set(false);
-        FailOnce.FAILED.set(false);
-        SecretReconJob.build(env, settings, failingSource(settings));
+        FailingKafkaSource.reset();
+        SecretReconJob.build(env, settings, FailingKafkaSource.of(settings));
         List<Input> all = new ArrayList<>();
         Set<String> silenced = new HashSet<>();
         String savepoint;
@@ -213,12 +205,12 @@ class LiveTuningKafkaITCase {
             silenced.add("p1-velero");
             awaitAlerts(t, expected(all, silenced));
 
-            FailOnce.ARMED.set(true); // the next audit record read fails the job once; it restarts from a checkpoint
+            FailingKafkaSource.ARMED.set(true); // the next audit record read fails the job once; it restarts from a checkpoint
             produce(t, all, phase("p2", velero("p2", B.plus(30, MINUTES), "allow"),
                     mallory("p2", B.plus(30, MINUTES))));
             silenced.add("p2-velero");
             awaitAlerts(t, expected(all, silenced));
-            assertThat(FailOnce.FAILED).as("the fault was injected").isTrue();
+            assertThat(FailingKafkaSource.FAILED).as("the fault was injected").isTrue();
 
             savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
@@ -662,50 +654,6 @@ class LiveTuningKafkaITCase {
             return JSON.readTree(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    // ---------------------------------------------------------------- fault injection
-
-    /** The job's Kafka source whose deserializer throws once, on the first record after arming. */
-    private static Source<ParsedRecord, ?, ?> failingSource(JobSettings settings) {
-        var k = settings.kafka();
-        return KafkaSource.<ParsedRecord>builder()
-                .setBootstrapServers(k.bootstrapServers())
-                .setGroupId(k.groupId())
-                .setTopics(k.topics())
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new FailOnce(settings.maxRecordBytes()))
-                .build();
-    }
-
-    static final class FailOnce implements KafkaRecordDeserializationSchema<ParsedRecord> {
-        private static final long serialVersionUID = 1L;
-        static final AtomicBoolean ARMED = new AtomicBoolean();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-
-        private final KafkaAuditDeserializer delegate;
-
-        FailOnce(long maxRecordBytes) {
-            this.delegate = new KafkaAuditDeserializer(maxRecordBytes);
-        }
-
-        @Override
-        public void open(DeserializationSchema.InitializationContext context) {
-            delegate.open(context);
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) throws IOException {
-            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
-                throw new IOException("injected fault at " + record.topic() + "/" + record.partition() + "@" + record.offset());
-            }
-            delegate.deserialize(record, out);
-        }
-
-        @Override
-        public TypeInformation<ParsedRecord> getProducedType() {
-            return delegate.getProducedType();
         }
     }
 }
