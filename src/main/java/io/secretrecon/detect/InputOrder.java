@@ -27,8 +27,12 @@ public enum InputOrder {
      * with a bounded input) with sorted inputs (Flink's default), else {@link #WATERMARKED}.
      */
     public static InputOrder of(ReadableConfig job, boolean boundedInput) {
+        return runsInBatch(job, boundedInput) && job.get(ExecutionOptions.SORT_INPUTS) ? SORTED_PER_KEY : WATERMARKED;
+    }
+
+    /** Whether the job runs in BATCH mode: set so, or AUTOMATIC with a bounded input. */
+    public static boolean runsInBatch(ReadableConfig job, boolean boundedInput) {
         RuntimeExecutionMode mode = job.get(ExecutionOptions.RUNTIME_MODE);
-        boolean batch = mode == RuntimeExecutionMode.BATCH || (mode == RuntimeExecutionMode.AUTOMATIC && boundedInput);
-        return batch && job.get(ExecutionOptions.SORT_INPUTS) ? SORTED_PER_KEY : WATERMARKED;
+        return mode == RuntimeExecutionMode.BATCH || (mode == RuntimeExecutionMode.AUTOMATIC && boundedInput);
     }
 }

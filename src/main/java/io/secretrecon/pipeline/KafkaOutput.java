@@ -5,11 +5,10 @@ import io.secretrecon.config.ConfigException;
 import io.secretrecon.config.JobSettings;
 import io.secretrecon.config.OutputType;
 import io.secretrecon.config.Settings;
+import io.secretrecon.detect.InputOrder;
 import io.secretrecon.event.DeadLetter;
 import io.secretrecon.io.KafkaIo;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -72,7 +71,6 @@ final class KafkaOutput implements Output {
     }
 
     private static boolean batch(StreamExecutionEnvironment env, JobSettings settings) {
-        RuntimeExecutionMode mode = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE);
-        return mode == RuntimeExecutionMode.BATCH || (mode == RuntimeExecutionMode.AUTOMATIC && settings.boundedInput());
+        return InputOrder.runsInBatch(env.getConfiguration(), settings.boundedInput());
     }
 }
