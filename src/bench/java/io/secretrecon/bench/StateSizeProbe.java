@@ -3,7 +3,9 @@ package io.secretrecon.bench;
 import io.secretrecon.SecretReconJob;
 import io.secretrecon.alert.Alert;
 import io.secretrecon.config.JobSettings;
+import io.secretrecon.detect.InputOrder;
 import io.secretrecon.detect.SecretBurstDetector;
+import io.secretrecon.event.DeadLetter;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,6 +17,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.OutputTag;
 
 import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
@@ -77,7 +80,8 @@ public final class StateSizeProbe {
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         KeyedOneInputStreamOperatorTestHarness<Fingerprint, SecretGet, Alert> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SecretBurstDetector(settings.detector()),
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SecretBurstDetector(settings.detector(),
+                        InputOrder.WATERMARKED, new OutputTag<DeadLetter>("late") {}),
                         SecretGet::fingerprint, TypeInformation.of(Fingerprint.class));
         long heap0 = usedHeapAfterGc(memory);
         long every = everyMin * 60_000L;
