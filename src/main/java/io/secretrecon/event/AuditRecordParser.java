@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  * <p>The parser streams ({@link AuditRecordWalker}): it descends only into the members the rule
  * reads ({@link AuditField}) and skips the rest token by token, so
  * {@code requestObject}/{@code responseObject} (and everything else) are never built in memory.
+ * A plain record (printable ASCII strings, no escapes where the rule reads, no error) is walked on
+ * its bytes without Jackson ({@link ByteRecordWalker}), with the same result; any other record,
+ * and every error, goes through Jackson.
  * The shape is decided after the walk, from the values collected for both shapes. A record that
  * is not valid UTF-8 JSON, has a wrong type where its shape reads a value (an object where a
  * string belongs, a number as a user name), an unparsable IP or time, or no time at all is
@@ -40,11 +43,19 @@ public final class AuditRecordParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final transient JsonFactory json;
+    /** Null when the fast path is off (tests compare both walks). */
+    private final transient ByteRecordWalker fastPath;
     private final long maxRecordBytes;
 
     /** @param maxRecordBytes records longer than this are dead-lettered as {@code too-large} */
     public AuditRecordParser(long maxRecordBytes) {
+        this(maxRecordBytes, true);
+    }
+
+    /** With {@code fastPath} false, every record goes through Jackson: the reference the fast path is tested against. */
+    AuditRecordParser(long maxRecordBytes, boolean fastPath) {
         this.maxRecordBytes = maxRecordBytes;
+        this.fastPath = fastPath ? new ByteRecordWalker() : null;
         this.json = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
                 // Jackson's default since 2.16, stated because it matters: a location that quotes
@@ -71,6 +82,11 @@ public final class AuditRecordParser implements Serializable {
             return;
         }
         FieldValues top = new FieldValues();
+        if (fastPath != null && fastPath.readRecord(bytes, offset, length, top)) {
+            map(top, null, bytes, offset, length, origin, kafkaTimestamp, out);
+            return;
+        }
+        top = new FieldValues();
         List<FieldValues> items;
         try (JsonParser p = json.createParser(bytes, offset, length)) {
             JsonToken t = p.nextToken();
@@ -97,7 +113,12 @@ public final class AuditRecordParser implements Serializable {
                     origin, bytes, offset, length));
             return;
         }
+        map(top, items, bytes, offset, length, origin, kafkaTimestamp, out);
+    }
 
+    /** The shape, decided from the values collected for both, and the mapping of that shape. */
+    private static void map(FieldValues top, List<FieldValues> items, byte[] bytes, int offset, int length,
+            RecordOrigin origin, Long kafkaTimestamp, Consumer<ParsedRecord> out) {
         String kind = top.single(AuditField.RAW_KIND);
         String apiVersion = top.single(AuditField.RAW_API_VERSION);
         boolean auditApi = apiVersion != null && apiVersion.startsWith("audit.k8s.io/");

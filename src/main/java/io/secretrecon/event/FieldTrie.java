@@ -1,6 +1,8 @@
 package io.secretrecon.event;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,9 @@ final class FieldTrie {
         AuditField field;
         /** The fields at or below this node; a wrong type here makes all of them wrong. */
         AuditField[] subtree;
+        /** The children's keys as ASCII bytes, and the children, for {@link #resolveLiteral}. */
+        private byte[][] childKeys;
+        private Node[] childNodes;
 
         /** Whether the walker descends into an object here. */
         boolean hasChildren() {
@@ -60,6 +65,13 @@ final class FieldTrie {
             collect(ids);
             subtree = ids.toArray(new AuditField[0]);
             if (children != null) {
+                childKeys = new byte[children.size()][];
+                childNodes = new Node[children.size()];
+                int i = 0;
+                for (Map.Entry<String, Node> e : children.entrySet()) {
+                    childKeys[i] = e.getKey().getBytes(StandardCharsets.US_ASCII);
+                    childNodes[i++] = e.getValue();
+                }
                 children.values().forEach(Node::freeze);
             }
         }
@@ -78,6 +90,25 @@ final class FieldTrie {
          * first (raw annotation keys hold dots), else as a dotted path of segments (ECS documents
          * may write {@code "kubernetes.audit.objectRef": {...}} or any other split).
          */
+        /**
+         * The child whose key is literally the bytes {@code b[from, to)} (ASCII, no escapes), or
+         * null; unlike {@link #resolve(String)}, no dotted path is tried.
+         */
+        Node resolveLiteral(byte[] b, int from, int to) {
+            byte[][] keys = childKeys;
+            if (keys == null) {
+                return null;
+            }
+            int len = to - from;
+            for (int k = 0; k < keys.length; k++) {
+                byte[] key = keys[k];
+                if (key.length == len && Arrays.equals(key, 0, len, b, from, to)) {
+                    return childNodes[k];
+                }
+            }
+            return null;
+        }
+
         Node resolve(String key) {
             if (children == null) {
                 return null;
