@@ -23,7 +23,7 @@ public final class BenchLineReader {
         long n = 0;
         while (lines.next()) {
             if (!lines.isBlank()) {
-                consumer.line(lines.bytes(), 0, lines.length());
+                consumer.line(lines.bytes(), lines.offset(), lines.length());
                 n++;
             }
         }

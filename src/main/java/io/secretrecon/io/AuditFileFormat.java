@@ -102,9 +102,9 @@ public final class AuditFileFormat implements BulkFormat<ParsedRecord, FileSourc
                 RecordOrigin origin = RecordOrigin.fileLine(file, lines.lineNumber());
                 if (lines.overflowed()) {
                     batch.add(ParsedRecord.of(DeadLetters.tooLarge(lines.fullLength(), maxRecordBytes, origin,
-                            lines.bytes(), 0, lines.length())));
+                            lines.bytes(), lines.offset(), lines.length())));
                 } else {
-                    parser.parse(lines.bytes(), 0, lines.length(), origin, null, batch::add);
+                    parser.parse(lines.bytes(), lines.offset(), lines.length(), origin, null, batch::add);
                 }
             }
             if (batch.isEmpty()) {

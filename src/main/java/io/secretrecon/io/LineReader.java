@@ -2,6 +2,9 @@ package io.secretrecon.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -18,6 +21,9 @@ final class LineReader {
     private int chunkPos;
     private int chunkLen;
     private byte[] line = new byte[4096];
+    /** The current line: {@code lineBytes[lineOffset, lineOffset + lineLen)}, in the chunk itself or in {@link #line}. */
+    private byte[] lineBytes = line;
+    private int lineOffset;
     private int lineLen;
     private long fullLength;
     private boolean overflowed;
@@ -34,6 +40,17 @@ final class LineReader {
         lineLen = 0;
         fullLength = 0;
         overflowed = false;
+        // The common case: the whole line lies in the chunk, and is handed out where it lies.
+        int newline = indexOfNewline(chunk, chunkPos, chunkLen);
+        if (newline >= 0 && newline - chunkPos <= limit) {
+            lineBytes = chunk;
+            lineOffset = chunkPos;
+            lineLen = newline - chunkPos;
+            fullLength = lineLen;
+            chunkPos = newline + 1;
+            return endOfLine();
+        }
+        lineOffset = 0;
         boolean any = false;
         while (true) {
             if (chunkPos == chunkLen) {
@@ -49,20 +66,47 @@ final class LineReader {
             }
             any = true;
             int start = chunkPos;
-            while (chunkPos < chunkLen && chunk[chunkPos] != '\n') {
-                chunkPos++;
-            }
+            int found = indexOfNewline(chunk, chunkPos, chunkLen);
+            chunkPos = found < 0 ? chunkLen : found;
             append(start, chunkPos - start);
             if (chunkPos < chunkLen) {
                 chunkPos++; // the newline
                 break;
             }
         }
+        lineBytes = line; // after append, which may have grown it
+        return endOfLine();
+    }
+
+    private boolean endOfLine() {
         lineNumber++;
-        if (!overflowed && lineLen > 0 && line[lineLen - 1] == '\r') {
+        if (!overflowed && lineLen > 0 && lineBytes[lineOffset + lineLen - 1] == '\r') {
             lineLen--;
         }
         return true;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /** The offset of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time (SWAR). */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            // The lowest flagged byte is exact (only bytes above a zero byte can be false alarms).
+            long zero = (x - ONES) & ~x & (ONES << 7);
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void append(int from, int n) {
@@ -84,8 +128,13 @@ final class LineReader {
         lineLen += n;
     }
 
+    /** The current line's bytes from {@link #offset()}: valid until the next call of {@link #next()}. */
     byte[] bytes() {
-        return line;
+        return lineBytes;
+    }
+
+    int offset() {
+        return lineOffset;
     }
 
     int length() {
@@ -107,8 +156,8 @@ final class LineReader {
     }
 
     boolean isBlank() {
-        for (int i = 0; i < lineLen; i++) {
-            byte b = line[i];
+        for (int i = lineOffset; i < lineOffset + lineLen; i++) {
+            byte b = lineBytes[i];
             if (b != ' ' && b != '\t' && b != '\r') {
                 return false;
             }
