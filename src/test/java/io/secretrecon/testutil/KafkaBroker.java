@@ -166,6 +166,16 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         running = true;
     }
 
+    /**
+     * Stops the broker, deletes its data and starts an empty one on the same port: a fresh broker
+     * (no topics, no transactional ids, no producer ids) behind the same bootstrap address.
+     */
+    public synchronized void restartEmpty() throws IOException, InterruptedException {
+        stop();
+        deleteRecursively(kafkaDir.resolve("data"));
+        start();
+    }
+
     /** {@link #createTopic(String, int, Map)} without topic configs. */
     public void createTopic(String name, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
         createTopic(name, partitions, Map.of());

@@ -1,6 +1,10 @@
 package io.secretrecon.testutil;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,13 +14,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -135,6 +142,57 @@ public final class KafkaRecords {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (!done.test(out) && System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        } finally {
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        }
+        return out;
+    }
+
+    /**
+     * Every committed record of a topic, once nothing written to it is still open: reads with
+     * {@code isolation.level=read_committed} until the position of each partition reaches its log
+     * end offset (which a transaction still open, or one aborted but not yet marked, holds back).
+     * For a topic whose writers have stopped; throws {@link TimeoutException} after the deadline.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommittedToEnd(String bootstrap, String topic, Duration deadline)
+            throws InterruptedException, TimeoutException {
+        long end = System.nanoTime() + deadline.toNanos();
+        Map<TopicPartition, Long> logEnd = new HashMap<>();
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(REQUEST_TIMEOUT));
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis(MAX_BLOCK));
+        try (Admin a = Admin.create(admin)) {
+            int partitions = a.describeTopics(List.of(topic)).allTopicNames().get(MAX_BLOCK.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            a.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(MAX_BLOCK.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> logEnd.put(tp, info.offset()));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the end offsets of " + topic, e.getCause());
+        }
+        Properties p = consumerProperties(bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        try {
+            consumer.assign(logEnd.keySet());
+            consumer.seekToBeginning(logEnd.keySet());
+            while (logEnd.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > end) {
+                    Map<TopicPartition, Long> positions = new HashMap<>();
+                    logEnd.keySet().forEach(tp -> positions.put(tp, consumer.position(tp)));
+                    throw new TimeoutException(topic + ": read_committed positions " + positions + " did not reach the log end "
+                            + logEnd + " within " + deadline.toSeconds() + " s (a transaction still open?)");
+                }
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
             }
         } finally {
