@@ -62,6 +62,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private static final long ADMIN_TIMEOUT_SECONDS = 60;
     private static final long TOPIC_READY_TIMEOUT_SECONDS = 60;
     private static final long POLL_INTERVAL_MILLIS = 50; // between checks of the topic's state, not a wait for it
+    private static final Map<String, String> KEEP_EVERY_RECORD = Map.of("retention.ms", "-1");
 
     private final String externalBootstrap;
     private String ownerId; // the unique id of the class context that started the broker
@@ -184,11 +185,19 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     /**
      * Creates a topic with replication factor 1 and returns once its leader serves every
      * partition ({@link #awaitTopicServed}): a producer may write to it at once.
+     *
+     * <p>The topic keeps every record whatever its timestamp ({@code retention.ms=-1} unless
+     * {@code config} says otherwise). Test records carry fixed event times, by now more than the
+     * broker's default 7 days of retention in the past; its retention check (30 s after start,
+     * then every 5 minutes) deleted such records from input and alert topics while a test was
+     * still reading them.
      */
     public void createTopic(String name, int partitions, Map<String, String> config)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, String> topicConfig = new HashMap<>(KEEP_EVERY_RECORD);
+        topicConfig.putAll(config);
         try (Admin admin = Admin.create(adminProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfig)))
                     .all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             awaitTopicServed(admin, name, partitions);
         }
