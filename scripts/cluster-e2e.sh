@@ -9,7 +9,7 @@
 #      harming the cluster;
 #   3. submit the job: Kafka in, alerts and dead letters to Kafka exactly once, RocksDB state
 #      backend with incremental checkpoints every 2 s;
-#   4. produce phase 1 over ~20 s and kill -9 the TaskManager mid-stream, after a checkpoint;
+#   4. produce phase 1 over ~30 s and kill -9 the TaskManager mid-stream, after a checkpoint;
 #      cluster.sh start brings a new one and the job restores from the checkpoint;
 #   5. stop-with-savepoint, produce phase 2 while the job is down, resume from the savepoint (the
 #      upgrade path: open episodes carry over in the savepoint);
@@ -248,7 +248,7 @@ wait_for 120 "running tasks of job $jid" all_running "$jid"
 
 progress_file="$E2E_DIR/produce-1.progress"
 timeout 180 "${client_command[@]}" produce --bootstrap "$BOOTSTRAP" --topic "$IN_TOPIC" --partitions "$PARTITIONS" \
-    --file "$E2E_DIR/data/phase-1.ndjson" --duration-ms 20000 --progress "$progress_file" \
+    --file "$E2E_DIR/data/phase-1.ndjson" --duration-ms 30000 --progress "$progress_file" \
     >"$E2E_DIR/produce-1.log" 2>&1 &
 producer_pid=$!
 sent_fraction() { [[ -f "$progress_file" ]] && python3 -c 'import sys; s,t=open(sys.argv[1]).read().split(); print(int(s)*100//int(t))' "$progress_file" 2>/dev/null || echo 0; }
