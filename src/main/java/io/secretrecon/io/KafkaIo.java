@@ -68,11 +68,15 @@ public final class KafkaIo {
         }
     }
 
-    /** Alerts: key = alert id, value = the alert document. */
+    /**
+     * Alerts: key = alert id, value = the alert document. The record timestamp is left to the
+     * producer (the time of writing), not the alert's event time: a topic's time-based retention
+     * would delete at once the alerts of a replay of logs older than the retention.
+     */
     public static KafkaSink<Alert> alertSink(KafkaSettings k, DeliveryGuarantee guarantee) {
         String topic = k.alertsTopic();
         return sink(k, guarantee, "-alerts", (KafkaRecordSerializationSchema<Alert>) (alert, context, timestamp) ->
-                new ProducerRecord<>(topic, null, alert.timestamp, utf8(alert.id), utf8(AlertJson.toJson(alert))));
+                new ProducerRecord<>(topic, null, null, utf8(alert.id), utf8(AlertJson.toJson(alert))));
     }
 
     /** Dead letters: key = where the record came from, value = the dead-letter entry. */
