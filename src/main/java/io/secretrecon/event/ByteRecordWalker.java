@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The parser's fast path: the walk of {@link AuditRecordWalker}, done on the record's bytes
@@ -152,12 +153,12 @@ final class ByteRecordWalker {
     private int remember(int from, int count, int keyFrom, int keyTo) {
         for (int k = from; k < count; k += 2) {
             if (seen[k + 1] - seen[k] == keyTo - keyFrom
-                    && java.util.Arrays.equals(b, seen[k], seen[k + 1], b, keyFrom, keyTo)) {
+                    && Arrays.equals(b, seen[k], seen[k + 1], b, keyFrom, keyTo)) {
                 throw DECLINED;
             }
         }
         if (count + 2 > seen.length) {
-            seen = java.util.Arrays.copyOf(seen, seen.length * 2);
+            seen = Arrays.copyOf(seen, seen.length * 2);
         }
         seen[count] = keyFrom;
         seen[count + 1] = keyTo;
@@ -410,7 +411,7 @@ final class ByteRecordWalker {
     }
 
     private void literal(byte[] word) {
-        if (end - i < word.length || !java.util.Arrays.equals(b, i, i + word.length, word, 0, word.length)) {
+        if (end - i < word.length || !Arrays.equals(b, i, i + word.length, word, 0, word.length)) {
             throw DECLINED;
         }
         i += word.length;
@@ -464,7 +465,7 @@ final class ByteRecordWalker {
     }
 
     private boolean equals(int from, int to, byte[] word) {
-        return to - from == word.length && java.util.Arrays.equals(b, from, to, word, 0, word.length);
+        return to - from == word.length && Arrays.equals(b, from, to, word, 0, word.length);
     }
 
     private boolean contains(int from, int to, byte c) {

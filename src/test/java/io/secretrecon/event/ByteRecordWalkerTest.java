@@ -62,7 +62,7 @@ class ByteRecordWalkerTest {
         List<byte[]> seeds = sampleRecords();
         TestSeeds.scenarioSeeds(ByteRecordWalkerTest.class, 1).forEach(seed -> {
             Random random = new Random(seed);
-            for (int n = 0; n < 40_000; n++) {
+            for (int n = 0; n < 25_000; n++) {
                 byte[] r = seeds.get(random.nextInt(seeds.size()));
                 int rounds = 1 + random.nextInt(3);
                 for (int k = 0; k < rounds; k++) {
