@@ -30,6 +30,8 @@
 #   BENCH_SLIDE_MIN     window slide of the peers and of sr-windows, minutes [1]; 5 = Elastic's schedule
 #   BENCH_DURATION_MIN  event time covered [120]
 #   BENCH_SEED          [1]
+#   BENCH_ROUNDS        run the contender list this many times, interleaved, and add a table of
+#                       medians [1] (take an odd number); figures on this machine vary by 10-20% between runs
 #   BENCH_HEAP          JVM heap option of every contender [-Xmx4g]
 #   BENCH_JFR           1: record every JVM with JFR (settings=profile) into target/bench/jfr/ and
 #                       print its top frames (JfrTopFrames) [0]; timings then include JFR's overhead
@@ -57,6 +59,7 @@ duration=${BENCH_DURATION_MIN:-120}
 seed=${BENCH_SEED:-1}
 heap=${BENCH_HEAP:--Xmx4g}
 jfr=${BENCH_JFR:-0}
+rounds=${BENCH_ROUNDS:-1}
 extra_opts=${BENCH_JAVA_OPTS:-}
 if [ $# -gt 0 ]; then
   contenders=("$@")
@@ -94,6 +97,7 @@ results=target/bench/results-$(date -u +%Y%m%dT%H%M%SZ).md
 
 # ---- one contender in its own JVM: run_jvm NAME TRUTH FORMAT OUTPUT -- command...
 rows=()
+declare -A ms_of eps_of rss_of right_of
 run() {
   local name=$1 truth=$2 format=$3 output=$4
   shift 4
@@ -130,6 +134,10 @@ run() {
         --alerts "$output" 2>> "$err" || true)
   fi
   local eps=$((events * 1000 / ms))
+  ms_of[$name]+="$ms "
+  eps_of[$name]+="$eps "
+  rss_of[$name]+="$((rss / 1024)) "
+  right_of[$name]+="$right; "
   local per_cpu; per_cpu=$(awk "BEGIN{printf \"%d\", $events / ($cpu > 0 ? $cpu : 1)}")
   rows+=("$(printf '| %s | %.1f s | %s | %s MiB | %s | %s | %s s | %s | %s |' "$name" "$(awk "BEGIN{print $ms/1000}")" \
       "$eps" "$((rss / 1024))" "$right" "$wall" "$cpu" "$per_cpu" "$load")")
@@ -178,7 +186,9 @@ export -f java_run secret_recon
 export cp log4j runs data input
 
 state_rows=()
+for round in $(seq "$rounds"); do
 for c in "${contenders[@]}"; do
+  [ "$round" -gt 1 ] && [ "$c" = state ] && continue
   case "$c" in
     lines|bytes|bytes-swar|line-reader|jackson|jackson-pojo|flink-json|prefilter)
       run "$c" - - - bash -c 'java_run io.secretrecon.bench.ReadCeiling --input "$input" --mode "$0" --threads 2' "$c" ;;
@@ -212,6 +222,8 @@ for c in "${contenders[@]}"; do
     *) echo "benchmark: unknown contender $c" >&2; exit 2 ;;
   esac
 done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 {
   echo "Input: $(printf "%'d" "$events") ECS documents, $(printf "%'d" "$bytes") bytes ($((bytes / events)) bytes/event)" \
@@ -222,6 +234,19 @@ done
   echo "| contender | job time | events/s | peak RSS | alerts right | wall (JVM) | CPU (user+sys) | events per CPU s | load avg |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  if [ "$rounds" -gt 1 ]; then
+    echo
+    echo "Medians over $rounds rounds:"
+    echo
+    echo "| contender | job time | events/s | peak RSS | alerts right (every round) |"
+    echo "|---|---|---|---|---|"
+    for c in "${contenders[@]}"; do
+      [ -n "${ms_of[$c]:-}" ] || continue
+      printf '| %s | %.1f s | %s | %s MiB | %s |\n' "$c" "$(awk "BEGIN{print $(echo "${ms_of[$c]}" | median)/1000}")" \
+          "$(echo "${eps_of[$c]}" | median)" "$(echo "${rss_of[$c]}" | median)" \
+          "$(echo "${right_of[$c]}" | tr ';' '\n' | sed 's/^ *//' | grep . | sort -u | paste -sd ',' -)"
+    done
+  fi
   if [ ${#state_rows[@]} -gt 0 ]; then
     echo
     echo "secret-recon detector state (serialized, as a checkpoint writes it; heap after GC):"
