@@ -162,7 +162,7 @@ public final class Settings {
     public static final Setting<String> ELASTICSEARCH_CA_FILE = define("elasticsearch.ca-file", "",
             "PEM file of the CA(s) that sign the cluster's HTTPS certificate; default: the JVM's trust store", Setting.TEXT);
     public static final Setting<String> ELASTICSEARCH_TEMPLATE_INSTALL = define("elasticsearch.template.install", "true",
-            "install the index template at start-up when it is missing (`false`: an administrator manages it)",
+            "install the index template at start-up when it is missing, or replace one an older release installed (`false`: an administrator manages it)",
             Setting.TEXT);
     public static final Setting<String> ELASTICSEARCH_CONNECT_TIMEOUT = define("elasticsearch.connect-timeout", "5s",
             "TCP connect time-out of a request", Setting.TEXT);

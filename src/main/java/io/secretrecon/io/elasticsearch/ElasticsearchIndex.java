@@ -38,8 +38,13 @@ public final class ElasticsearchIndex {
 
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchIndex.class);
 
-    /** Bumped when the template changes; written as the template's {@code version}. */
-    public static final int TEMPLATE_VERSION = 1;
+    /**
+     * Bumped when the template changes; written as the template's {@code version}. A template
+     * that secret-recon installed with a lower version is replaced at start-up. Version 2 maps
+     * the two flags an alert carries only when true.
+     */
+    public static final int TEMPLATE_VERSION = 2;
+    private static final String MANAGED_BY = "secret-recon";
     /** Above Elasticsearch's built-in templates (100) and below what an administrator would use to override. */
     static final int TEMPLATE_PRIORITY = 200;
     /** ECS's default: a longer keyword is kept in _source but not indexed, and the alert still lands. */
@@ -81,6 +86,8 @@ public final class ElasticsearchIndex {
         f.put("secret_recon.last_seen", "date");
         f.put("secret_recon.event_count", "long");
         f.put("secret_recon.audit_ids", "keyword");
+        f.put("secret_recon.values_truncated", "boolean");
+        f.put("secret_recon.unique_credentials_lower_bound", "boolean");
         FIELDS = Collections.unmodifiableMap(f);
     }
 
@@ -89,7 +96,8 @@ public final class ElasticsearchIndex {
             "keyword", Set.of("keyword", "constant_keyword", "wildcard"),
             "date", Set.of("date", "date_nanos"),
             "long", Set.of("long", "integer", "short", "byte", "unsigned_long", "double", "float", "half_float", "scaled_float"),
-            "ip", Set.of("ip"));
+            "ip", Set.of("ip"),
+            "boolean", Set.of("boolean"));
 
     private ElasticsearchIndex() {}
 
@@ -119,12 +127,21 @@ public final class ElasticsearchIndex {
     private static void installTemplateIfMissing(RestClient client, ElasticsearchSettings settings) throws IOException {
         String name = settings.templateName();
         Response existing = perform(client, settings, new Request("GET", "/_index_template/" + name), 404);
+        Integer olderVersion = null;
         if (existing.getStatusLine().getStatusCode() == 200) {
-            LOG.info("Index template {} exists; left as it is", name);
-            return;
+            olderVersion = olderManagedVersion(JsonTree.parse(EntityUtils.toByteArray(existing.getEntity())));
+            if (olderVersion == null) {
+                LOG.info("Index template {} exists; left as it is", name);
+                return;
+            }
         }
         Request put = new Request("PUT", "/_index_template/" + name);
-        put.addParameter("create", "true"); // two writers starting at once: the second one's PUT is refused, not applied
+        if (olderVersion == null) {
+            put.addParameter("create", "true"); // two writers starting at once: the second one's PUT is refused, not applied
+        } else {
+            LOG.info("Index template {} was installed by an older release (version {}); replacing it with version {}",
+                    name, olderVersion, TEMPLATE_VERSION);
+        }
         put.setEntity(new StringEntity(templateJson(settings.index()), ContentType.APPLICATION_JSON));
         Response r = perform(client, settings, put, 400);
         if (r.getStatusLine().getStatusCode() == 400) {
@@ -135,6 +152,32 @@ public final class ElasticsearchIndex {
         } else {
             LOG.info("Installed index template {} (version {}) for {}", name, TEMPLATE_VERSION, patterns(settings.index()));
         }
+    }
+
+    /**
+     * The version of an existing template (the answer of {@code GET _index_template/NAME}) if
+     * secret-recon installed it ({@code _meta.managed_by}) and it is older than this release's;
+     * else null: a template somebody else wrote, or a newer one, is left as it is.
+     */
+    static Integer olderManagedVersion(Object answer) {
+        if (!(answer instanceof Map) || !(((Map<?, ?>) answer).get("index_templates") instanceof List)) {
+            return null;
+        }
+        List<?> templates = (List<?>) ((Map<?, ?>) answer).get("index_templates");
+        if (templates.size() != 1 || !(templates.get(0) instanceof Map)) {
+            return null;
+        }
+        Object template = ((Map<?, ?>) templates.get(0)).get("index_template");
+        if (!(template instanceof Map)) {
+            return null;
+        }
+        Object meta = ((Map<?, ?>) template).get("_meta");
+        Object version = ((Map<?, ?>) template).get("version");
+        boolean ours = meta instanceof Map && MANAGED_BY.equals(((Map<?, ?>) meta).get("managed_by"));
+        if (!ours || !(version instanceof Number) || ((Number) version).longValue() >= TEMPLATE_VERSION) {
+            return null;
+        }
+        return ((Number) version).intValue();
     }
 
     static List<String> patterns(String index) {
@@ -155,7 +198,7 @@ public final class ElasticsearchIndex {
             g.writeNumberField("version", TEMPLATE_VERSION);
             g.writeObjectFieldStart("_meta");
             g.writeStringField("description", "secret-recon alerts of the rule \"" + RuleMetadata.RULE_NAME + "\"");
-            g.writeStringField("managed_by", "secret-recon");
+            g.writeStringField("managed_by", MANAGED_BY);
             g.writeEndObject();
             g.writeObjectFieldStart("template");
             g.writeObjectFieldStart("settings");

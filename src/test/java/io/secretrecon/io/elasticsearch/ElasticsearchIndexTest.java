@@ -72,6 +72,27 @@ class ElasticsearchIndexTest {
         assertThat(missing).containsKey("Esql.secrets_names").doesNotContainKeys("source.ip", "user.name", "secret_recon.revision", "@timestamp");
     }
 
+    @Test
+    void onlyAnOlderTemplateThatSecretReconInstalledIsReplaced() throws Exception {
+        Object older = JsonTree.parse(answerWith(ElasticsearchIndex.templateJson("a")
+                .replace("\"version\":" + ElasticsearchIndex.TEMPLATE_VERSION, "\"version\":1")));
+        Object current = JsonTree.parse(answerWith(ElasticsearchIndex.templateJson("a")));
+        Object foreign = JsonTree.parse(answerWith("{\"index_patterns\":[\"a\"],\"version\":1,\"template\":{}}"));
+        Object newer = JsonTree.parse(answerWith(ElasticsearchIndex.templateJson("a")
+                .replace("\"version\":" + ElasticsearchIndex.TEMPLATE_VERSION, "\"version\":99")));
+
+        assertThat(ElasticsearchIndex.olderManagedVersion(older)).isEqualTo(1);
+        assertThat(ElasticsearchIndex.olderManagedVersion(current)).isNull();
+        assertThat(ElasticsearchIndex.olderManagedVersion(foreign)).as("somebody else's template").isNull();
+        assertThat(ElasticsearchIndex.olderManagedVersion(newer)).as("a later release's").isNull();
+    }
+
+    /** What {@code GET _index_template/NAME} answers for one template. */
+    private static byte[] answerWith(String template) {
+        return ("{\"index_templates\":[{\"name\":\"a\",\"index_template\":" + template + "}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** An alert with every field set. */
     static Alert fullAlert() {
         long t = Instant.parse("2026-11-02T08:06:00Z").toEpochMilli();
@@ -95,6 +116,8 @@ class ElasticsearchIndexTest {
         a.lastSeen = t;
         a.eventCount = 4;
         a.auditIds = new String[] {"a1", "a2", "a3", "a4"};
+        a.valuesTruncated = true;
+        a.uniqueCredentialsLowerBound = true;
         return a;
     }
 

@@ -181,6 +181,31 @@ class ElasticsearchSinkITCase {
                 .as("the alert fields an existing index lacks are added").isEqualTo("long");
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aTemplateAnOlderReleaseInstalledIsReplacedAndSomebodyElsesIsLeftAlone() throws Exception {
+        String ours = "it-older-template";
+        ES.ok("PUT", "/_index_template/" + ours, ElasticsearchIndex.templateJson(ours)
+                .replace("\"version\":" + ElasticsearchIndex.TEMPLATE_VERSION, "\"version\":1")
+                .replace(",\"unique_credentials_lower_bound\":{\"type\":\"boolean\"}", ""));
+        String foreign = "it-foreign-template";
+        ES.ok("PUT", "/_index_template/" + foreign, "{\"index_patterns\":[\"" + foreign + "\"],\"version\":1,"
+                + "\"template\":{\"mappings\":{\"dynamic\":false}}}");
+
+        ElasticsearchIndex.ensureTemplate(sinkSettings(ours));
+        ElasticsearchIndex.ensureTemplate(sinkSettings(foreign));
+
+        JsonNode replaced = ES.ok("GET", "/_index_template/" + ours, null).at("/index_templates/0/index_template");
+        assertThat(replaced.at("/version").asInt()).isEqualTo(ElasticsearchIndex.TEMPLATE_VERSION);
+        assertThat(replaced.at("/template/mappings/properties/secret_recon/properties/unique_credentials_lower_bound/type")
+                .asText()).isEqualTo("boolean");
+        JsonNode kept = ES.ok("GET", "/_index_template/" + foreign, null).at("/index_templates/0/index_template");
+        assertThat(kept.at("/version").asInt()).isEqualTo(1);
+        assertThat(kept.at("/template/mappings/properties").isMissingNode()).isTrue();
+        ES.ok("DELETE", "/_index_template/" + ours, null);
+        ES.ok("DELETE", "/_index_template/" + foreign, null);
+    }
+
     // ------------------------------------------------------------------ scenario
 
     /** Four secret GETs of one client within a minute, as ECS documents. */
