@@ -192,9 +192,9 @@ class KafkaPipelineITCase {
             List<WorkloadGenerator.Event> a = generate(seed, START, Duration.ofMinutes(60));
             List<WorkloadGenerator.Event> b = generate(seed + 1, secondStart, Duration.ofMinutes(60));
             first = new ArrayList<>(inputs(a, 3));
-            first.addAll(ticks(START.plus(Duration.ofHours(2)), 3));
+            first.addAll(KafkaRecords.ticks(START.plus(Duration.ofHours(2)), 3));
             second = new ArrayList<>(inputs(b, 3));
-            second.addAll(ticks(secondStart.plus(Duration.ofHours(2)), 3));
+            second.addAll(KafkaRecords.ticks(secondStart.plus(Duration.ofHours(2)), 3));
             Path firstFile = tmp.resolve("first-" + seed + ".log");
             Path allFile = tmp.resolve("all-" + seed + ".log");
             Files.write(firstFile, lines(first));
@@ -206,24 +206,6 @@ class KafkaPipelineITCase {
             assertThat(expectedAfterFirst).isNotEmpty();
             assertThat(expected.size()).isGreaterThan(expectedAfterFirst.size());
         }
-    }
-
-    private static List<Input> ticks(Instant at, int partitions) {
-        List<Input> out = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            WorkloadGenerator.Event tick = new WorkloadGenerator.Event();
-            tick.received = at.toEpochMilli();
-            tick.verb = "get";
-            tick.user = "system:kube-probe";
-            tick.sourceIps = List.of("127.0.0.1");
-            tick.userAgent = "probe";
-            tick.resource = "namespaces";
-            tick.namespace = "default";
-            tick.name = "tick";
-            tick.auditId = "tick-" + at.toEpochMilli() + "-" + p;
-            out.add(new Input(WorkloadGenerator.raw(tick).getBytes(StandardCharsets.UTF_8), tick.received, p));
-        }
-        return out;
     }
 
     private static List<WorkloadGenerator.Event> generate(long seed, Instant start, Duration duration) {

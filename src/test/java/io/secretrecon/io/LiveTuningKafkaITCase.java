@@ -10,13 +10,13 @@ import io.secretrecon.testutil.FailingKafkaSource;
 import io.secretrecon.testutil.KafkaBroker;
 import io.secretrecon.testutil.KafkaRecords;
 import io.secretrecon.testutil.KafkaRecords.Input;
+import io.secretrecon.testutil.MiniClusters;
 import io.secretrecon.testutil.ReferenceDetector;
 import io.secretrecon.testutil.ReferenceDetector.Kept;
 import io.secretrecon.testutil.ReferenceRule;
 import io.secretrecon.tools.ExceptionsTool;
 import io.secretrecon.tools.WorkloadGenerator;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.metrics.Counter;
@@ -24,7 +24,6 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,11 +103,7 @@ class LiveTuningKafkaITCase {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlotsReportingTo(REPORTER);
 
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package io.secretrecon.testutil;
 
+import io.secretrecon.tools.WorkloadGenerator;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +53,28 @@ public final class KafkaRecords {
 
     /** A record to produce: value, record timestamp (epoch ms) and partition. */
     public record Input(byte[] value, long timestamp, int partition) {}
+
+    /**
+     * One benign raw audit event per partition at {@code at} (a kube-probe GET of a namespace,
+     * which the rule drops): it moves every partition's watermark past what came before.
+     */
+    public static List<Input> ticks(Instant at, int partitions) {
+        List<Input> out = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            WorkloadGenerator.Event tick = new WorkloadGenerator.Event();
+            tick.received = at.toEpochMilli();
+            tick.verb = "get";
+            tick.user = "system:kube-probe";
+            tick.sourceIps = List.of("127.0.0.1");
+            tick.userAgent = "probe";
+            tick.resource = "namespaces";
+            tick.namespace = "default";
+            tick.name = "tick";
+            tick.auditId = "tick-" + at.toEpochMilli() + "-" + p;
+            out.add(new Input(WorkloadGenerator.raw(tick).getBytes(StandardCharsets.UTF_8), tick.received, p));
+        }
+        return out;
+    }
 
     /**
      * The settings of every test producer: bounded time-outs, and one request in flight per

@@ -151,9 +151,9 @@ class ElasticsearchRecoveryITCase {
         Phases(long seed) throws IOException {
             Instant secondStart = START.plus(Duration.ofHours(3));
             first = new ArrayList<>(inputs(generate(seed, START)));
-            first.addAll(ticks(START.plus(Duration.ofHours(2))));
+            first.addAll(KafkaRecords.ticks(START.plus(Duration.ofHours(2)), PARTITIONS));
             second = new ArrayList<>(inputs(generate(seed + 1, secondStart)));
-            second.addAll(ticks(secondStart.plus(Duration.ofHours(2))));
+            second.addAll(KafkaRecords.ticks(secondStart.plus(Duration.ofHours(2)), PARTITIONS));
             Path firstFile = tmp.resolve("first-" + seed + ".log");
             Path allFile = tmp.resolve("all-" + seed + ".log");
             Files.write(firstFile, lines(first));
@@ -179,24 +179,6 @@ class ElasticsearchRecoveryITCase {
         int i = 0;
         for (WorkloadGenerator.Event e : events) {
             out.add(new Input(WorkloadGenerator.raw(e).getBytes(StandardCharsets.UTF_8), e.received, i++ % PARTITIONS));
-        }
-        return out;
-    }
-
-    private static List<Input> ticks(Instant at) {
-        List<Input> out = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            WorkloadGenerator.Event tick = new WorkloadGenerator.Event();
-            tick.received = at.toEpochMilli();
-            tick.verb = "get";
-            tick.user = "system:kube-probe";
-            tick.sourceIps = List.of("127.0.0.1");
-            tick.userAgent = "probe";
-            tick.resource = "namespaces";
-            tick.namespace = "default";
-            tick.name = "tick";
-            tick.auditId = "tick-" + at.toEpochMilli() + "-" + p;
-            out.add(new Input(WorkloadGenerator.raw(tick).getBytes(StandardCharsets.UTF_8), tick.received, p));
         }
         return out;
     }
