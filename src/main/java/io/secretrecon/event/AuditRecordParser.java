@@ -83,7 +83,7 @@ public final class AuditRecordParser implements Serializable {
         }
         FieldValues top = new FieldValues();
         if (fastPath != null && fastPath.readRecord(bytes, offset, length, top)) {
-            map(top, null, bytes, offset, length, origin, kafkaTimestamp, out);
+            map(top, fastPath.items(), bytes, offset, length, origin, kafkaTimestamp, out);
             return;
         }
         top = new FieldValues();

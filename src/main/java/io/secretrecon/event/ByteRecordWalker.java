@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The parser's fast path: the walk of {@link AuditRecordWalker}, done on the record's bytes
@@ -20,7 +22,7 @@ import java.util.Arrays;
  *   <li>a byte outside printable ASCII inside a string (UTF-8 text, which Jackson validates), an
  *       escape in a key or in a value the rule reads, a BOM, whitespace other than JSON's four;
  *   <li>a value of the wrong type where the rule reads one, a repeated key among the read
- *       members, an EventList ({@code items} at the top);
+ *       members, an EventList item that is not an object or that holds any of the above;
  *   <li>anything near one of Jackson's limits (nesting, name and number lengths).
  * </ul>
  * So a record it accepts gives exactly the {@link FieldValues} the Jackson walk gives, and every
@@ -77,15 +79,20 @@ final class ByteRecordWalker {
     /** Offsets of the read keys of the objects being walked, for the duplicate check. */
     private int[] seen = new int[32];
 
+    /** The items of the record's top-level {@code items} array (an EventList), or null: set by {@link #readRecord}. */
+    private List<FieldValues> items;
+
     /**
      * Walks the record {@code bytes[offset, offset + length)} into {@code top}. Returns false if
      * it declines the record: {@code top} may then hold some values and must be thrown away.
+     * After true, {@link #items()} holds the items of an EventList.
      */
     boolean readRecord(byte[] bytes, int offset, int length, FieldValues top) {
         b = bytes;
         i = offset;
         end = offset + length;
         depth = 0;
+        items = null;
         try {
             skipWhitespace();
             if (i >= end || b[i] != '{') {
@@ -96,10 +103,19 @@ final class ByteRecordWalker {
             skipWhitespace();
             return i == end;
         } catch (Declined d) {
+            items = null;
             return false;
         } finally {
             b = null;
         }
+    }
+
+    /**
+     * The items of a top-level {@code items} array of the record {@link #readRecord} accepted,
+     * each walked as a raw event (as {@code AuditRecordWalker} reads them), or null if it had none.
+     */
+    List<FieldValues> items() {
+        return items;
     }
 
     /** The members of an object whose {@code {} was consumed; {@code seenFrom} is where its keys go in {@link #seen}. */
@@ -124,17 +140,24 @@ final class ByteRecordWalker {
             expect(':');
             skipWhitespace();
             if (top && equals(keyFrom, keyTo, ITEMS)) {
-                throw DECLINED;
-            }
-            FieldTrie.Node child = node.resolveLiteral(b, keyFrom, keyTo);
-            if (child == null && contains(keyFrom, keyTo, (byte) '.')) {
-                child = node.resolve(new String(b, keyFrom, keyTo - keyFrom, StandardCharsets.ISO_8859_1));
-            }
-            if (child == null) {
-                skipValue();
-            } else {
                 seenCount = remember(seenFrom, seenCount, keyFrom, keyTo);
-                readValue(child, values, seenCount);
+                if (peek() == '[') {
+                    i++;
+                    readItems(seenCount);
+                } else {
+                    skipValue(); // as in the Jackson walk: items that are not an array are no items
+                }
+            } else {
+                FieldTrie.Node child = node.resolveLiteral(b, keyFrom, keyTo);
+                if (child == null && contains(keyFrom, keyTo, (byte) '.')) {
+                    child = node.resolve(new String(b, keyFrom, keyTo - keyFrom, StandardCharsets.ISO_8859_1));
+                }
+                if (child == null) {
+                    skipValue();
+                } else {
+                    seenCount = remember(seenFrom, seenCount, keyFrom, keyTo);
+                    readValue(child, values, seenCount);
+                }
             }
             skipWhitespace();
             byte c = next();
@@ -147,6 +170,37 @@ final class ByteRecordWalker {
                 throw DECLINED;
             }
         }
+    }
+
+    /** The elements of an EventList's {@code items}, whose {@code [} was consumed: each one an object, walked as a raw event. */
+    private void readItems(int seenFrom) {
+        enter();
+        List<FieldValues> list = new ArrayList<>();
+        skipWhitespace();
+        if (peek() == ']') {
+            i++;
+        } else {
+            while (true) {
+                // A bad item is the Jackson walk's to word (its dead letter names the item): decline.
+                if (next() != '{') {
+                    throw DECLINED;
+                }
+                FieldValues item = new FieldValues();
+                readObject(FieldTrie.RAW_ITEM, item, false, seenFrom);
+                list.add(item);
+                skipWhitespace();
+                byte c = next();
+                if (c == ']') {
+                    break;
+                }
+                if (c != ',') {
+                    throw DECLINED;
+                }
+                skipWhitespace();
+            }
+        }
+        depth--;
+        items = list;
     }
 
     /** Records a read key at {@code seen[count]}; a repeated one is left to the Jackson walk, which words the error. */

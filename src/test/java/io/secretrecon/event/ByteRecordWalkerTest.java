@@ -58,8 +58,33 @@ class ByteRecordWalkerTest {
     }
 
     @Test
+    void eventListsParseAlikeAndPlainOnesTakeTheFastPath() {
+        Random random = new Random(11);
+        for (int n = 0; n < 200; n++) {
+            List<WorkloadGenerator.Event> events = new ArrayList<>();
+            boolean plain = true;
+            for (int k = random.nextInt(6); k > 0; k--) {
+                WorkloadGenerator.Event e = event(random, n * 10 + k);
+                plain &= plain(e.name) && plain(e.userAgent);
+                events.add(e);
+            }
+            byte[] r = eventList(events).getBytes(StandardCharsets.UTF_8);
+            assertSameParse(r);
+            assertThat(takesFastPath(r)).as("fast path for %s", new String(r, StandardCharsets.UTF_8)).isEqualTo(plain);
+        }
+    }
+
+    @Test
     void mutatedRecordsParseAlike() throws IOException {
         List<byte[]> seeds = sampleRecords();
+        Random lists = new Random(5);
+        for (int n = 0; n < 300; n++) {
+            List<WorkloadGenerator.Event> events = new ArrayList<>();
+            for (int k = 1 + lists.nextInt(3); k > 0; k--) {
+                events.add(event(lists, n * 10 + k));
+            }
+            seeds.add(eventList(events).getBytes(StandardCharsets.UTF_8));
+        }
         TestSeeds.scenarioSeeds(ByteRecordWalkerTest.class, 1).forEach(seed -> {
             Random random = new Random(seed);
             for (int n = 0; n < 25_000; n++) {
@@ -106,6 +131,15 @@ class ByteRecordWalkerTest {
                 base + ",\"us\\u0065r_agent\":{\"original\":\"k\"}}",
                 base + ",\"items\":[]}",
                 "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[{\"verb\":\"get\"}]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":{}}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[{},5,{}]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[{\"items\":[1]}]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[],\"items\":[]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[{\"verb\":\"get\",\"verb\":\"list\"}]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"EventList\",\"items\":[{\"verb\":7}]}",
+                "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"Event\",\"items\":[{\"verb\":\"get\"}]}",
+                "{\"kind\":\"EventList\",\"items\":[{\"verb\":\"get\"}]}",
                 "{\"apiVersion\":\"audit.k8s.io/v1\",\"kind\":\"Event\",\"verb\":\"get\","
                         + "\"annotations\":{\"authorization.k8s.io/decision\":\"allow\"},"
                         + "\"objectRef\":{\"resource\":\"secrets\",\"name\":\"x\"},\"user\":{\"username\":\"u\"},"
@@ -153,6 +187,15 @@ class ByteRecordWalkerTest {
 
     private static boolean takesFastPath(byte[] r) {
         return new ByteRecordWalker().readRecord(r, 0, r.length, new FieldValues());
+    }
+
+    /** An EventList as the webhook backend posts it: the items are raw events. */
+    private static String eventList(List<WorkloadGenerator.Event> events) {
+        StringBuilder b = new StringBuilder("{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":[");
+        for (int k = 0; k < events.size(); k++) {
+            b.append(k == 0 ? "" : ",").append(WorkloadGenerator.raw(events.get(k)));
+        }
+        return b.append("]}").toString();
     }
 
     private static boolean plain(String s) {
