@@ -6,7 +6,6 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,16 +17,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Elasticsearch for one test class, started and stopped through
@@ -58,7 +51,6 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
 
     private static final long START_TIMEOUT_SECONDS = 300; // includes the first download of the distribution
     private static final long STOP_TIMEOUT_SECONDS = 90;
-    private static final int LOG_TAIL_LINES = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean security;
@@ -70,7 +62,7 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
     private int port;
     private String password;
     private volatile boolean running;
-    private Thread shutdownHook;
+    private ServerScript script;
 
     private ElasticsearchServer(boolean security) {
         this.security = security;
@@ -100,10 +92,13 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
             password = security ? System.getenv(PASSWORD_ENV) : null;
             return;
         }
-        repoDir = findRepoDir();
+        repoDir = ServerScript.findRepoDir("elasticsearch");
         port = freePort();
         esDir = repoDir.resolve("target/elasticsearch-it/" + port);
-        deleteRecursively(esDir);
+        script = new ServerScript(repoDir, "elasticsearch", esDir, Map.of("ES_PORT", Integer.toString(port),
+                "ES_DIR", esDir.toString(), "ES_SECURITY", Boolean.toString(security)),
+                "Elasticsearch on 127.0.0.1:" + port, "logs/secret-recon-dev.log");
+        ServerScript.deleteRecursively(esDir);
         Files.createDirectories(esDir);
         start();
     }
@@ -159,9 +154,9 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
     /** Stops the server (SIGTERM); {@link #start()} brings it back with its data. */
     public synchronized void stop() throws IOException, InterruptedException {
         requireOwnServer("stop()");
-        runScript("stop", STOP_TIMEOUT_SECONDS);
+        script.run("stop", STOP_TIMEOUT_SECONDS);
         running = false;
-        removeShutdownHook();
+        script.noStopOnExit();
     }
 
     /** Starts the server (again, on the same port and data); returns when its health is yellow. */
@@ -170,8 +165,8 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
         if (esDir == null) {
             throw new IllegalStateException("the server has not been started yet (register the extension with @RegisterExtension)");
         }
-        addShutdownHook();
-        runScript("start", START_TIMEOUT_SECONDS);
+        script.stopOnExit(() -> running, STOP_TIMEOUT_SECONDS);
+        script.run("start", START_TIMEOUT_SECONDS);
         running = true;
         if (security) {
             password = Files.readString(esDir.resolve("elastic-password")).trim();
@@ -256,80 +251,10 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
         }
     }
 
-    private void runScript(String command, long timeoutSeconds) throws IOException, InterruptedException {
-        Path scriptLog = esDir.resolve("elasticsearch-sh.log");
-        Files.writeString(scriptLog, "\n$ scripts/elasticsearch.sh " + command + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder("bash", repoDir.resolve("scripts/elasticsearch.sh").toString(), command)
-                .directory(repoDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(scriptLog.toFile()));
-        Map<String, String> env = builder.environment();
-        env.put("ES_PORT", Integer.toString(port));
-        env.put("ES_DIR", esDir.toString());
-        env.put("ES_SECURITY", Boolean.toString(security));
-        long started = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IOException(failure("scripts/elasticsearch.sh " + command + " did not finish within " + timeoutSeconds + " s"));
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException(failure("scripts/elasticsearch.sh " + command + " failed with exit code " + process.exitValue()
-                    + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms"));
-        }
-    }
 
-    private String failure(String headline) {
-        return headline + " (Elasticsearch on 127.0.0.1:" + port + ", dir " + esDir + ")\n"
-                + "--- elasticsearch-sh.log (tail) ---\n" + tail(esDir.resolve("elasticsearch-sh.log"))
-                + "--- logs/secret-recon-dev.log (tail) ---\n" + tail(esDir.resolve("logs/secret-recon-dev.log"));
-    }
 
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "(no " + file.getFileName() + ")\n";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            StringBuilder out = new StringBuilder();
-            for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
-                out.append(line).append('\n');
-            }
-            return out.toString();
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e + ")\n";
-        }
-    }
 
-    private synchronized void addShutdownHook() {
-        if (shutdownHook != null) {
-            return;
-        }
-        shutdownHook = new Thread(() -> {
-            if (running) {
-                try {
-                    runScript("stop", STOP_TIMEOUT_SECONDS);
-                } catch (Exception ignored) {
-                    // best effort while the JVM exits
-                }
-            }
-        }, "elasticsearch-stop-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
 
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run
-        }
-        shutdownHook = null;
-    }
 
     // ---- helpers -------------------------------------------------------------------------------
 
@@ -339,26 +264,5 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
         }
     }
 
-    private static Path findRepoDir() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/elasticsearch.sh"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("scripts/elasticsearch.sh not found in " + dir + " or its parents");
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
-        }
-    }
 }

@@ -12,17 +12,11 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +24,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka KRaft broker for one test class, started and stopped through
@@ -58,7 +51,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private static final long START_TIMEOUT_SECONDS = 240; // includes the first jar download
     private static final long STOP_TIMEOUT_SECONDS = 90;
     private static final int START_ATTEMPTS = 3; // a new port if a free port was taken meanwhile
-    private static final int LOG_TAIL_LINES = 60;
     private static final long ADMIN_TIMEOUT_SECONDS = 60;
     private static final long TOPIC_READY_TIMEOUT_SECONDS = 60;
     private static final long POLL_INTERVAL_MILLIS = 50; // between checks of the topic's state, not a wait for it
@@ -70,7 +62,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     private Path kafkaDir;
     private int port;
     private volatile boolean running;
-    private Thread shutdownHook;
+    private ServerScript script;
 
     public KafkaBroker() {
         String env = System.getenv(BOOTSTRAP_ENV);
@@ -88,12 +80,15 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         if (externalBootstrap != null) {
             return;
         }
-        repoDir = findRepoDir();
+        repoDir = ServerScript.findRepoDir("kafka");
         IOException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             port = freePortPair();
             kafkaDir = repoDir.resolve("target/kafka-it/" + port);
-            deleteRecursively(kafkaDir);
+            script = new ServerScript(repoDir, "kafka", kafkaDir, Map.of("KAFKA_PORT", Integer.toString(port),
+                    "KAFKA_CONTROLLER_PORT", Integer.toString(port + 1), "KAFKA_DIR", kafkaDir.toString()),
+                    "broker on 127.0.0.1:" + port, "broker.log");
+            ServerScript.deleteRecursively(kafkaDir);
             Files.createDirectories(kafkaDir);
             try {
                 start();
@@ -101,11 +96,11 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
             } catch (IOException e) {
                 lastFailure = e;
                 try {
-                    runScript("stop", STOP_TIMEOUT_SECONDS); // in case the script was cut short
+                    script.run("stop", STOP_TIMEOUT_SECONDS); // in case the script was cut short
                 } catch (IOException stopFailure) {
                     e.addSuppressed(stopFailure);
                 }
-                String log = tail(kafkaDir.resolve("broker.log")) + tail(kafkaDir.resolve("kafka-sh.log"));
+                String log = script.logTails();
                 if (!log.contains("Address already in use") && !log.contains("already in use by another process")) {
                     break;
                 }
@@ -151,9 +146,9 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     /** Stops the broker (SIGTERM, a controlled shutdown); {@link #start()} brings it back with its data. */
     public synchronized void stop() throws IOException, InterruptedException {
         requireOwnBroker("stop()");
-        runScript("stop", STOP_TIMEOUT_SECONDS);
+        script.run("stop", STOP_TIMEOUT_SECONDS);
         running = false;
-        removeShutdownHook();
+        script.noStopOnExit();
     }
 
     /** Starts the broker again on the same port and data, after {@link #stop()}; returns when it answers. */
@@ -162,8 +157,8 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         if (kafkaDir == null) {
             throw new IllegalStateException("the broker has not been started yet (register the extension with @RegisterExtension)");
         }
-        addShutdownHook();
-        runScript("start", START_TIMEOUT_SECONDS);
+        script.stopOnExit(() -> running, STOP_TIMEOUT_SECONDS);
+        script.run("start", START_TIMEOUT_SECONDS);
         running = true;
     }
 
@@ -173,7 +168,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
      */
     public synchronized void restartEmpty() throws IOException, InterruptedException {
         stop();
-        deleteRecursively(kafkaDir.resolve("data"));
+        ServerScript.deleteRecursively(kafkaDir.resolve("data"));
         start();
     }
 
@@ -273,80 +268,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private void runScript(String command, long timeoutSeconds) throws IOException, InterruptedException {
-        Path scriptLog = kafkaDir.resolve("kafka-sh.log");
-        Files.writeString(scriptLog, "\n$ scripts/kafka.sh " + command + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder("bash", repoDir.resolve("scripts/kafka.sh").toString(), command)
-                .directory(repoDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(scriptLog.toFile()));
-        Map<String, String> env = builder.environment();
-        env.put("KAFKA_PORT", Integer.toString(port));
-        env.put("KAFKA_CONTROLLER_PORT", Integer.toString(port + 1));
-        env.put("KAFKA_DIR", kafkaDir.toString());
-        long started = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IOException(failure("scripts/kafka.sh " + command + " did not finish within " + timeoutSeconds + " s"));
-        }
-        if (process.exitValue() != 0) {
-            throw new IOException(failure("scripts/kafka.sh " + command + " failed with exit code " + process.exitValue()
-                    + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms"));
-        }
-    }
 
-    private String failure(String headline) {
-        return headline + " (broker on 127.0.0.1:" + port + ", dir " + kafkaDir + ")\n"
-                + "--- kafka-sh.log (tail) ---\n" + tail(kafkaDir.resolve("kafka-sh.log"))
-                + "--- broker.log (tail) ---\n" + tail(kafkaDir.resolve("broker.log"));
-    }
 
-    private static String tail(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return "(no " + file.getFileName() + ")\n";
-            }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            StringBuilder out = new StringBuilder();
-            for (String line : lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())) {
-                out.append(line).append('\n');
-            }
-            return out.toString();
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e + ")\n";
-        }
-    }
 
-    private synchronized void addShutdownHook() {
-        if (shutdownHook != null) {
-            return;
-        }
-        shutdownHook = new Thread(() -> {
-            if (running) {
-                try {
-                    runScript("stop", STOP_TIMEOUT_SECONDS);
-                } catch (Exception ignored) {
-                    // best effort while the JVM exits
-                }
-            }
-        }, "kafka-broker-stop-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-    }
 
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook is running or has run
-        }
-        shutdownHook = null;
-    }
 
     // ---- helpers -------------------------------------------------------------------------------
 
@@ -377,26 +302,5 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static Path findRepoDir() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/kafka.sh"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("scripts/kafka.sh not found in " + dir + " or its parents");
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        }
-        for (Path p : paths) {
-            Files.deleteIfExists(p);
-        }
-    }
 }
