@@ -118,7 +118,11 @@ final class ByteRecordWalker {
         return items;
     }
 
-    /** The members of an object whose {@code {} was consumed; {@code seenFrom} is where its keys go in {@link #seen}. */
+    /**
+     * The members of an object whose {@code {} was consumed, where the trie has {@code node}
+     * (null: an object the rule does not read, checked and skipped); {@code seenFrom} is where
+     * its read keys go in {@link #seen}.
+     */
     private void readObject(FieldTrie.Node node, FieldValues values, boolean top, int seenFrom) {
         enter();
         skipWhitespace();
@@ -132,32 +136,32 @@ final class ByteRecordWalker {
             expect('"');
             int keyFrom = i;
             int keyTo = stringEnd();
-            if (escaped || keyTo - keyFrom > MAX_KEY_BYTES) {
+            if ((escaped && node != null) || keyTo - keyFrom > MAX_KEY_BYTES) {
                 throw DECLINED;
             }
             i = keyTo + 1;
             skipWhitespace();
             expect(':');
             skipWhitespace();
-            if (top && equals(keyFrom, keyTo, ITEMS)) {
+            if (node == null) {
+                readValue(null, values, seenCount);
+            } else if (top && equals(keyFrom, keyTo, ITEMS)) {
                 seenCount = remember(seenFrom, seenCount, keyFrom, keyTo);
                 if (peek() == '[') {
                     i++;
                     readItems(seenCount);
                 } else {
-                    skipValue(); // as in the Jackson walk: items that are not an array are no items
+                    readValue(null, values, seenCount); // as in the Jackson walk: items that are not an array are no items
                 }
             } else {
                 FieldTrie.Node child = node.resolveLiteral(b, keyFrom, keyTo);
                 if (child == null && contains(keyFrom, keyTo, (byte) '.')) {
                     child = node.resolve(new String(b, keyFrom, keyTo - keyFrom, StandardCharsets.ISO_8859_1));
                 }
-                if (child == null) {
-                    skipValue();
-                } else {
+                if (child != null) {
                     seenCount = remember(seenFrom, seenCount, keyFrom, keyTo);
-                    readValue(child, values, seenCount);
                 }
+                readValue(child, values, seenCount);
             }
             skipWhitespace();
             byte c = next();
@@ -219,23 +223,26 @@ final class ByteRecordWalker {
         return count + 2;
     }
 
-    /** A value where the trie has {@code node}: what {@code AuditRecordWalker.readValue} reads without a type error. */
+    /**
+     * A value where the trie has {@code node}: what {@code AuditRecordWalker.readValue} reads
+     * without a type error. With {@code node} null (a member the rule does not read) any JSON
+     * value, checked and not decoded.
+     */
     private void readValue(FieldTrie.Node node, FieldValues values, int seenFrom) {
         byte c = peek();
         if (c == '"') {
-            if (node.field == null) {
-                throw DECLINED;
-            }
             i++;
             int from = i;
             int to = stringEnd();
-            if (escaped || to - from > MAX_VALUE_BYTES) {
-                throw DECLINED;
+            if (node != null) {
+                if (node.field == null || escaped || to - from > MAX_VALUE_BYTES) {
+                    throw DECLINED;
+                }
+                values.add(node.field, new String(b, from, to - from, StandardCharsets.ISO_8859_1));
             }
-            values.add(node.field, new String(b, from, to - from, StandardCharsets.ISO_8859_1));
             i = to + 1;
         } else if (c == '{') {
-            if (!node.hasChildren()) {
+            if (node != null && !node.hasChildren()) {
                 throw DECLINED;
             }
             i++;
@@ -263,100 +270,20 @@ final class ByteRecordWalker {
             depth--;
         } else if (c == 'n') {
             literal(NULL);
+        } else if (node != null) {
+            throw DECLINED; // a number or a boolean where the rule reads a string
+        } else if (c == 't') {
+            literal(TRUE);
+        } else if (c == 'f') {
+            literal(FALSE);
         } else {
-            throw DECLINED;
+            number();
         }
     }
 
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-
-    /** Any JSON value, checked and not decoded. */
-    private void skipValue() {
-        byte c = peek();
-        switch (c) {
-            case '"':
-                i++;
-                i = stringEnd() + 1;
-                return;
-            case '{':
-                i++;
-                skipObject();
-                return;
-            case '[':
-                i++;
-                skipArray();
-                return;
-            case 't':
-                literal(TRUE);
-                return;
-            case 'f':
-                literal(FALSE);
-                return;
-            case 'n':
-                literal(NULL);
-                return;
-            default:
-                number();
-        }
-    }
-
-    private void skipObject() {
-        enter();
-        skipWhitespace();
-        if (peek() == '}') {
-            i++;
-            depth--;
-            return;
-        }
-        while (true) {
-            expect('"');
-            int from = i;
-            int to = stringEnd();
-            if (to - from > MAX_KEY_BYTES) {
-                throw DECLINED;
-            }
-            i = to + 1;
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
-            skipValue();
-            skipWhitespace();
-            byte c = next();
-            if (c == ',') {
-                skipWhitespace();
-            } else if (c == '}') {
-                depth--;
-                return;
-            } else {
-                throw DECLINED;
-            }
-        }
-    }
-
-    private void skipArray() {
-        enter();
-        skipWhitespace();
-        if (peek() == ']') {
-            i++;
-            depth--;
-            return;
-        }
-        while (true) {
-            skipValue();
-            skipWhitespace();
-            byte c = next();
-            if (c == ',') {
-                skipWhitespace();
-            } else if (c == ']') {
-                depth--;
-                return;
-            } else {
-                throw DECLINED;
-            }
-        }
-    }
 
     /** The offset of the closing quote of the string whose content starts at {@link #i}; sets {@link #escaped}. */
     private int stringEnd() {
