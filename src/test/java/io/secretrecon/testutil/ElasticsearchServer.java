@@ -32,7 +32,7 @@ import java.util.Map;
  * }</pre>
  *
  * <p>It listens on a free port of 127.0.0.1, keeps config, data, logs and the script's output
- * ({@code elasticsearch-sh.log}) in {@code target/elasticsearch-it/<port>}, and is stopped after
+ * ({@code elasticsearch-sh.log}) in {@code target/elasticsearch-it/<port>} (as root under {@code /var/tmp}, see {@link #serversDir}), and is stopped after
  * the last test of the class, also when tests fail (and by a shutdown hook if the JVM exits
  * first). A secured server has basic auth for {@code elastic} with the password the script
  * generated.
@@ -94,7 +94,7 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
         }
         repoDir = ServerScript.findRepoDir("elasticsearch");
         port = freePort();
-        esDir = repoDir.resolve("target/elasticsearch-it/" + port);
+        esDir = serversDir(repoDir).resolve(Integer.toString(port));
         script = new ServerScript(repoDir, "elasticsearch", esDir, Map.of("ES_PORT", Integer.toString(port),
                 "ES_DIR", esDir.toString(), "ES_SECURITY", Boolean.toString(security)),
                 "Elasticsearch on 127.0.0.1:" + port, "logs/secret-recon-dev.log");
@@ -257,6 +257,19 @@ public final class ElasticsearchServer implements BeforeAllCallback, AfterAllCal
 
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * Where each test server's directory goes: {@code target/elasticsearch-it}, unless the tests
+     * run as root. Then Elasticsearch runs as an unprivileged user ({@code scripts/elasticsearch.sh}),
+     * who may not be able to traverse the checkout's path (a clone under a private {@code mktemp -d}
+     * or under {@code /root}); the directories go under {@code /var/tmp} then, one per checkout.
+     */
+    private static Path serversDir(Path repoDir) {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return repoDir.resolve("target/elasticsearch-it");
+        }
+        return Path.of("/var/tmp", "secret-recon-it-" + Integer.toHexString(repoDir.toString().hashCode()), "elasticsearch");
+    }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
