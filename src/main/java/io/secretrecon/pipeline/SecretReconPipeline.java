@@ -90,7 +90,9 @@ public final class SecretReconPipeline {
                 .name(Operators.FILTER_NAME);
 
         SingleOutputStreamOperator<Alert> alerts = kept
-                .keyBy(SecretGet::fingerprint, TypeInformation.of(Fingerprint.class))
+                .keyBy(SecretGet::fingerprint, order == InputOrder.SORTED_PER_KEY
+                        ? FingerprintSortKey.TYPE
+                        : TypeInformation.of(Fingerprint.class))
                 .process(new SecretBurstDetector(settings.detector(), order, OutputTags.DEAD_LETTERS),
                         TypeInformation.of(Alert.class))
                 .uid(Operators.DETECTOR_UID)
