@@ -55,8 +55,19 @@ scripts/build-local.sh
 
 # Not exec: a JVM that dies (out of memory: Flink's fatal-error handler exits with 239) must still
 # say why on stderr, and its stack goes to flink.log too (-XX:+ExitOnOutOfMemoryError prints it).
+# JVM defaults for one small machine, before the caller's options (the later of two settings wins):
+# the serial collector, unless SECRET_RECON_JAVA_OPTS names a collector (two are an error). With
+# one job's small live set it needs half G1's resident memory (its regions and remembered sets)
+# and no concurrent GC threads competing for the cores; young collections of this job take
+# milliseconds. C1/C2 thresholds scaled by 4: only what stays hot is compiled by C2, which halves
+# the JIT compiler's CPU time on a short run. README.md, "Benchmark", has the figures.
+jvm_defaults=(-XX:CompileThresholdScaling=4)
+case " ${SECRET_RECON_JAVA_OPTS:-} " in
+  *" -XX:+Use"*GC" "*) ;;
+  *) jvm_defaults+=(-XX:+UseSerialGC) ;;
+esac
 rc=0
-java ${SECRET_RECON_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError \
+java "${jvm_defaults[@]}" ${SECRET_RECON_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError \
   -Dlog4j.configurationFile=flink-conf/log4j-local.properties \
   -cp "target/classes:$(cat target/local-classpath.txt)" \
   io.secretrecon.LocalRunner ${args[@]+"${args[@]}"} || rc=$?
