@@ -66,10 +66,15 @@ case " ${SECRET_RECON_JAVA_OPTS:-} " in
   *" -XX:+Use"*GC" "*) ;;
   *) jvm_defaults+=(-XX:+UseSerialGC) ;;
 esac
+# The class-data sharing archive that build-local.sh recorded, if any: a stale one (the classpath
+# changed under it) is ignored by the JVM, and its warning is not shown.
+if [ -f target/secret-recon-local.jsa ]; then
+  jvm_defaults+=(-XX:SharedArchiveFile=target/secret-recon-local.jsa -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi
 rc=0
 java "${jvm_defaults[@]}" ${SECRET_RECON_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError \
   -Dlog4j.configurationFile=flink-conf/log4j-local.properties \
-  -cp "target/classes:$(cat target/local-classpath.txt)" \
+  -cp "target/secret-recon-local.jar:$(cat target/local-classpath.txt)" \
   io.secretrecon.LocalRunner ${args[@]+"${args[@]}"} || rc=$?
 if [ "$rc" -gt 2 ]; then
   {
