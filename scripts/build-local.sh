@@ -6,8 +6,8 @@
 # Then, for run-local.sh: the job's classes as one jar (target/secret-recon-local.jar), and a
 # class-data sharing archive (Java's AppCDS, target/secret-recon-local.jsa) of every class a local
 # run loads, recorded by one run over the bundled sample. A JVM that maps the archive skips
-# loading, parsing and verifying those ~9,000 classes: about 1.5 s less start-up and 0.3 s less
-# job time on this machine (README.md, "Benchmark"). The archive is only an optimisation: if it
+# loading, parsing and verifying those ~9,000 classes: about 1 s less start-up and CPU on this
+# machine (README.md, "JVM settings of local runs"). The archive is only an optimisation: if it
 # cannot be recorded, or no longer matches the classpath, runs go on without it.
 # SECRET_RECON_CDS=0 skips it.
 set -euo pipefail
@@ -36,19 +36,19 @@ if [ -f "$cds" ] && { [ "$jar" -nt "$cds" ] || [ target/local-classpath.txt -nt 
 fi
 if [ "${SECRET_RECON_CDS:-1}" != 0 ] && [ ! -f "$cds" ]; then
   echo "secret-recon: recording the classes a local run loads (class-data sharing, once per build)..." >&2
-  training=target/cds-training
+  training=target/cds-training/$$
   rm -rf "$training"
   mkdir -p "$training"
-  # The flags that change how classes are laid out must be run-local.sh's own (serial collector).
-  if ! SECRET_RECON_STATE_DIR="$training/state" timeout 300 java -XX:ArchiveClassesAtExit="$cds.tmp" \
+  # As run-local.sh runs the job, with its own outputs and state directory (nothing of the user's).
+  if ! SECRET_RECON_STATE_DIR="$training/state" timeout 300 java -XX:ArchiveClassesAtExit="$cds.$$.tmp" \
         -XX:+UseSerialGC -XX:CompileThresholdScaling=4 -Dlog4j.configurationFile=flink-conf/log4j-local.properties \
         -cp "$jar:$(cat target/local-classpath.txt)" io.secretrecon.LocalRunner \
         --config flink-conf/secret-recon.yaml --local.progress false --flink.rest.bind-port 0 \
         --sink.type file --sink.path "$training/alerts.ndjson" --dead-letter.path "$training/dead-letters.ndjson" \
-        > "$training/out.txt" 2>&1 || [ ! -s "$cds.tmp" ]; then
+        > "$training/out.txt" 2>&1 || [ ! -s "$cds.$$.tmp" ]; then
     echo "secret-recon: no class-data sharing archive (see $training/out.txt); runs go on without it" >&2
-    rm -f "$cds.tmp"
+    rm -f "$cds.$$.tmp"
   else
-    mv "$cds.tmp" "$cds"
+    mv "$cds.$$.tmp" "$cds"
   fi
 fi

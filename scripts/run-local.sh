@@ -53,24 +53,25 @@ $have_config || args=(--config flink-conf/secret-recon.yaml ${args[@]+"${args[@]
 cd "$(dirname "$0")/.."
 scripts/build-local.sh
 
-# Not exec: a JVM that dies (out of memory: Flink's fatal-error handler exits with 239) must still
-# say why on stderr, and its stack goes to flink.log too (-XX:+ExitOnOutOfMemoryError prints it).
 # JVM defaults for one small machine, before the caller's options (the later of two settings wins):
 # the serial collector, unless SECRET_RECON_JAVA_OPTS names a collector (two are an error). With
 # one job's small live set it needs half G1's resident memory (its regions and remembered sets)
 # and no concurrent GC threads competing for the cores; young collections of this job take
 # milliseconds. C1/C2 thresholds scaled by 4: only what stays hot is compiled by C2, which halves
-# the JIT compiler's CPU time on a short run. README.md, "Benchmark", has the figures.
+# the JIT compiler's CPU time on a short run. README.md, "JVM settings of local runs", has the figures.
 jvm_defaults=(-XX:CompileThresholdScaling=4)
-case " ${SECRET_RECON_JAVA_OPTS:-} " in
-  *" -XX:+Use"*GC" "*) ;;
-  *) jvm_defaults+=(-XX:+UseSerialGC) ;;
-esac
+collector=-XX:+UseSerialGC
+for opt in ${SECRET_RECON_JAVA_OPTS:-}; do
+  case "$opt" in -XX:+Use*GC) collector="" ;; esac
+done
+[ -z "$collector" ] || jvm_defaults+=("$collector")
 # The class-data sharing archive that build-local.sh recorded, if any: a stale one (the classpath
 # changed under it) is ignored by the JVM, and its warning is not shown.
 if [ -f target/secret-recon-local.jsa ]; then
   jvm_defaults+=(-XX:SharedArchiveFile=target/secret-recon-local.jsa -Xlog:cds=off -Xlog:cds+dynamic=off)
 fi
+# Not exec: a JVM that dies (out of memory: Flink's fatal-error handler exits with 239) must still
+# say why on stderr, and its stack goes to flink.log too (-XX:+ExitOnOutOfMemoryError prints it).
 rc=0
 java "${jvm_defaults[@]}" ${SECRET_RECON_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError \
   -Dlog4j.configurationFile=flink-conf/log4j-local.properties \
