@@ -39,6 +39,67 @@ public final class EventTimes {
      * @throws IllegalArgumentException if the text is neither ISO-8601 nor epoch milliseconds
      */
     public static long parse(String s) {
+        long canonical = canonicalUtc(s);
+        return canonical != NOT_CANONICAL ? canonical : parseAnyForm(s);
+    }
+
+    /** Not a time {@link #canonicalUtc} can return: its years are 0000-9999. */
+    private static final long NOT_CANONICAL = Long.MIN_VALUE;
+
+    /**
+     * The one form nearly every record holds, {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} (Elastic's
+     * {@code @timestamp} and {@code event.ingested}, the API server's timestamps), read at fixed
+     * positions; {@link #NOT_CANONICAL} for anything else, which {@link #parseAnyForm} then reads
+     * (and words the error of). Where both accept a text, they give the same time:
+     * {@code EventTimesTest} compares them.
+     */
+    static long canonicalUtc(String s) {
+        int len = s.length();
+        if (len < 20 || len == 21 || len > 30 || s.charAt(len - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+                || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return NOT_CANONICAL;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
+                || day > lengthOfMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+            return NOT_CANONICAL;
+        }
+        int millis = 0;
+        if (len > 20) { // ".f{1,9}" between the seconds and the Z
+            if (s.charAt(19) != '.') {
+                return NOT_CANONICAL;
+            }
+            int fraction = digits(s, 20, len - 21);
+            if (fraction < 0) {
+                return NOT_CANONICAL;
+            }
+            int n = len - 21;
+            millis = n >= 3 ? digits(s, 20, 3) : n == 2 ? fraction * 10 : fraction * 100;
+        }
+        long days = daysFromCivil(year, month, day);
+        return (days * 86_400 + hour * 3600L + minute * 60L + second) * 1000 + millis;
+    }
+
+    /** The value of the {@code n} (at most 9) decimal digits at {@code from}, or -1 if one is not a digit. */
+    private static int digits(String s, int from, int n) {
+        int v = 0;
+        for (int i = from; i < from + n; i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
+    }
+
+    /** Every form {@link #parse} accepts. */
+    static long parseAnyForm(String s) {
         int len = s.length();
         if (len == 0) {
             throw invalid(s);

@@ -217,4 +217,41 @@ class EventTimesTest {
         assertThat(EventTimes.parse("20250")).isEqualTo(20250L);
     }
 
+    /**
+     * The fixed-position reading of the canonical form must agree with the general parser on
+     * every text: the same time where both accept it, and nothing where the general one fails.
+     */
+    @Test
+    void theCanonicalFormIsReadAsTheGeneralParserReadsIt() {
+        java.util.Random random = new java.util.Random(11);
+        String[] seeds = {"2026-11-02T08:00:00.104Z", "2026-11-02T07:59:57.704482Z", "2024-02-29T23:59:59Z",
+            "2023-02-29T00:00:00.1Z", "0000-01-01T00:00:00.000000000Z", "9999-12-31T23:59:59.999999999Z",
+            "2025-04-31T12:00:00.5Z", "2025-03-04T24:00:00Z", "2025-03-04T06:60:18.81Z", "2025-03-04T06:22:60Z"};
+        String alphabet = "0123456789-:.TZtz+ ";
+        int canonical = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder b = new StringBuilder(seeds[random.nextInt(seeds.length)]);
+            for (int k = random.nextInt(4); k > 0; k--) {
+                int at = random.nextInt(b.length() + 1);
+                switch (random.nextInt(3)) {
+                    case 0: if (at < b.length()) { b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length()))); } break;
+                    case 1: b.insert(at, alphabet.charAt(random.nextInt(alphabet.length()))); break;
+                    default: if (at < b.length()) { b.deleteCharAt(at); } break;
+                }
+            }
+            String text = b.toString();
+            long fast = EventTimes.canonicalUtc(text);
+            Long general;
+            try {
+                general = EventTimes.parseAnyForm(text);
+            } catch (IllegalArgumentException e) {
+                general = null;
+            }
+            if (fast != Long.MIN_VALUE) {
+                canonical++;
+                assertThat(general).as(text).isEqualTo(fast);
+            }
+        }
+        assertThat(canonical).as("texts in the canonical form").isGreaterThan(30_000);
+    }
 }
