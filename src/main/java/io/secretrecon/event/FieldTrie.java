@@ -102,11 +102,21 @@ final class FieldTrie {
             int len = to - from;
             for (int k = 0; k < keys.length; k++) {
                 byte[] key = keys[k];
-                if (key.length == len && Arrays.equals(key, 0, len, b, from, to)) {
+                if (key.length == len && sameBytes(key, b, from, len)) {
                     return childNodes[k];
                 }
             }
             return null;
+        }
+
+        /** A plain loop: member keys are short, where {@code Arrays.equals} costs more to set up than to run. */
+        private static boolean sameBytes(byte[] key, byte[] b, int from, int len) {
+            for (int i = 0; i < len; i++) {
+                if (key[i] != b[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         Node resolve(String key) {
