@@ -86,11 +86,6 @@ final class FieldTrie {
         }
 
         /**
-         * The child for a member key, or null if no field lies below it. A key matches literally
-         * first (raw annotation keys hold dots), else as a dotted path of segments (ECS documents
-         * may write {@code "kubernetes.audit.objectRef": {...}} or any other split).
-         */
-        /**
          * The child whose key is literally the bytes {@code b[from, to)} (ASCII, no escapes), or
          * null; unlike {@link #resolve(String)}, no dotted path is tried.
          */
@@ -119,6 +114,11 @@ final class FieldTrie {
             return true;
         }
 
+        /**
+         * The child for a member key, or null if no field lies below it. A key matches literally
+         * first (raw annotation keys hold dots), else as a dotted path of segments (ECS documents
+         * may write {@code "kubernetes.audit.objectRef": {...}} or any other split).
+         */
         Node resolve(String key) {
             if (children == null) {
                 return null;
