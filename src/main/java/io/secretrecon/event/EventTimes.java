@@ -278,13 +278,9 @@ public final class EventTimes {
             if (pos + n > s.length()) {
                 throw invalid(s);
             }
-            int v = 0;
-            for (int i = 0; i < n; i++) {
-                char ch = s.charAt(pos + i);
-                if (ch < '0' || ch > '9') {
-                    throw invalid(s);
-                }
-                v = v * 10 + (ch - '0');
+            int v = EventTimes.digits(s, pos, n);
+            if (v < 0) {
+                throw invalid(s);
             }
             pos += n;
             return v;

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
+import org.apache.flink.util.MathUtils;
 
 import java.io.IOException;
 
@@ -33,15 +34,9 @@ final class FingerprintSortKey {
 
     static final TypeInformation<Fingerprint> TYPE = new Type();
 
-    /** murmur3's finaliser: every input bit reaches the first byte written. */
+    /** Flink's murmur hash of the key's hash: every input bit reaches the first byte written. */
     static int prefix(Fingerprint f) {
-        int h = f.hashCode();
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+        return MathUtils.murmurHash(f.hashCode());
     }
 
     static final class Serializer extends TypeSerializerSingleton<Fingerprint> {
