@@ -395,16 +395,7 @@ class LiveTuningKafkaITCase {
         }
         out.sort(Comparator.comparingLong(Input::timestamp));
         long tick = out.get(out.size() - 1).timestamp() + Duration.ofMinutes(20).toMillis();
-        WorkloadGenerator.Event e = new WorkloadGenerator.Event();
-        e.received = tick;
-        e.verb = "get";
-        e.user = "system:kube-probe";
-        e.sourceIps = List.of("127.0.0.1");
-        e.userAgent = "probe";
-        e.resource = "namespaces";
-        e.namespace = "default";
-        e.name = "tick";
-        e.auditId = "tick-" + name;
+        WorkloadGenerator.Event e = KafkaRecords.tickEvent(tick, "tick-" + name);
         out.add(new Input(WorkloadGenerator.raw(e).getBytes(StandardCharsets.UTF_8), tick, 0));
         return out;
     }

@@ -464,16 +464,7 @@ class WholeJobSavepointITCase {
 
     /** A benign request (the rule drops it) that moves event time on. */
     private static Input tick(Instant at) {
-        WorkloadGenerator.Event e = new WorkloadGenerator.Event();
-        e.received = at.toEpochMilli();
-        e.verb = "get";
-        e.user = "system:kube-probe";
-        e.sourceIps = List.of("127.0.0.1");
-        e.userAgent = "probe";
-        e.resource = "namespaces";
-        e.namespace = "default";
-        e.name = "tick";
-        e.auditId = "tick-" + e.received;
+        WorkloadGenerator.Event e = KafkaRecords.tickEvent(at.toEpochMilli(), "tick-" + at.toEpochMilli());
         return new Input(WorkloadGenerator.ecs(e, 0, 0).getBytes(StandardCharsets.UTF_8), e.received, 0);
     }
 

@@ -61,19 +61,25 @@ public final class KafkaRecords {
     public static List<Input> ticks(Instant at, int partitions) {
         List<Input> out = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            WorkloadGenerator.Event tick = new WorkloadGenerator.Event();
-            tick.received = at.toEpochMilli();
-            tick.verb = "get";
-            tick.user = "system:kube-probe";
-            tick.sourceIps = List.of("127.0.0.1");
-            tick.userAgent = "probe";
-            tick.resource = "namespaces";
-            tick.namespace = "default";
-            tick.name = "tick";
-            tick.auditId = "tick-" + at.toEpochMilli() + "-" + p;
+            WorkloadGenerator.Event tick = tickEvent(at.toEpochMilli(), "tick-" + at.toEpochMilli() + "-" + p);
             out.add(new Input(WorkloadGenerator.raw(tick).getBytes(StandardCharsets.UTF_8), tick.received, p));
         }
         return out;
+    }
+
+    /** A benign request at {@code at} (a kube-probe GET of a namespace, which the rule drops), to write as raw or ECS. */
+    public static WorkloadGenerator.Event tickEvent(long at, String auditId) {
+        WorkloadGenerator.Event tick = new WorkloadGenerator.Event();
+        tick.received = at;
+        tick.verb = "get";
+        tick.user = "system:kube-probe";
+        tick.sourceIps = List.of("127.0.0.1");
+        tick.userAgent = "probe";
+        tick.resource = "namespaces";
+        tick.namespace = "default";
+        tick.name = "tick";
+        tick.auditId = auditId;
+        return tick;
     }
 
     /**
