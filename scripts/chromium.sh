@@ -11,12 +11,14 @@
 # container), no GPU, no QUIC, no background networking, component updates or sync: the only
 # connections are the ones the page makes. Give it 127.0.0.1 URLs only.
 #
-# Environment: CHROMIUM (the browser binary [chromium]), CHROMIUM_TIMEOUT (seconds per run [90]).
+# Environment: CHROMIUM (the browser binary [chromium]), CHROMIUM_TIMEOUT (seconds per run [90]),
+# CHROMIUM_ATTEMPTS (runs tried when one hangs past the time-out [3]).
 # Exit codes: 0 ok, 1 error, 2 usage, 3 install: not possible here (not root or no apt-get).
 set -euo pipefail
 
 CHROMIUM="${CHROMIUM:-chromium}"
 CHROMIUM_TIMEOUT="${CHROMIUM_TIMEOUT:-90}"
+CHROMIUM_ATTEMPTS="${CHROMIUM_ATTEMPTS:-3}"
 
 err() { echo "chromium.sh: $*" >&2; }
 
@@ -42,19 +44,26 @@ cmd_install() {
     err "installed $("$CHROMIUM" --version 2>/dev/null)"
 }
 
-# run_chromium ARGS...: headless, with a throw-away profile, bounded in time.
+# run_chromium ARGS...: headless, with a throw-away profile, bounded in time. Headless Chromium
+# now and then hangs on a loaded 2-core machine (its zygote stops answering) with the page already
+# loaded: a run killed by the time-out (exit 124) is tried again with a fresh profile, at most
+# CHROMIUM_ATTEMPTS times in all; any other failure is final.
 run_chromium() {
     command -v "$CHROMIUM" >/dev/null 2>&1 || { err "no $CHROMIUM: run scripts/chromium.sh install"; return 1; }
-    local profile rc=0
-    profile="$(mktemp -d "${TMPDIR:-/tmp}/secret-recon-chromium.XXXXXX")"
-    timeout --kill-after=10 "$CHROMIUM_TIMEOUT" "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
-        --no-first-run --disable-background-networking --disable-component-update --disable-sync \
-        --disable-dev-shm-usage --user-data-dir="$profile" "$@" 2>"$profile.log" || rc=$?
-    if ((rc != 0)); then
-        err "chromium failed (exit $rc):"
-        grep -v -e '^$' "$profile.log" | tail -n 15 >&2 || true
-    fi
-    rm -rf "$profile" "$profile.log"
+    local profile rc attempt
+    for ((attempt = 1; attempt <= CHROMIUM_ATTEMPTS; attempt++)); do
+        rc=0
+        profile="$(mktemp -d "${TMPDIR:-/tmp}/secret-recon-chromium.XXXXXX")"
+        timeout --kill-after=10 "$CHROMIUM_TIMEOUT" "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+            --no-first-run --disable-background-networking --disable-component-update --disable-sync \
+            --disable-dev-shm-usage --user-data-dir="$profile" "$@" 2>"$profile.log" || rc=$?
+        if ((rc != 0)); then
+            err "chromium failed (exit $rc, attempt $attempt of $CHROMIUM_ATTEMPTS):"
+            grep -v -e '^$' "$profile.log" | tail -n 15 >&2 || true
+        fi
+        rm -rf "$profile" "$profile.log"
+        ((rc == 124)) || break
+    done
     return "$rc"
 }
 
