@@ -17,6 +17,7 @@
 #   PROBE_DURATION_S   seconds of bursts per setting [300], after a 20 s warm-up
 #   PROBE_RATE         background events per second [200]
 #   PROBE_BURST_JITTER_S  bursts every 15 s plus or minus this [5]; 0 gives exactly 15 s
+#   PROBE_EARLY        1: run with detector.early-alerts, and also report the provisional alerts' latency [0]
 #   KAFKA_PORT         [19093]   KAFKA_DIR [target/kafka-bench]: a broker of its own (scripts/kafka.sh)
 # Results: target/bench/latency/<run>.tsv (per burst) and target/bench/latency/summary-<time>.txt.
 set -euo pipefail
@@ -70,6 +71,9 @@ for setting in $settings; do
   alerts=probe-alerts-$run
   probe create --bootstrap "$bootstrap" --input-topic "$input" --alerts-topic "$alerts"
   extra=()
+  if [ "${PROBE_EARLY:-0}" = 1 ]; then
+    extra+=(--detector.early-alerts true)
+  fi
   if [ "$(seconds "$interval")" -lt 5 ]; then
     extra+=(--flink.execution.checkpointing.min-pause 0)
   fi

@@ -82,6 +82,9 @@ public final class LatencyProbe {
         volatile long watermarkReady;
         volatile long emitted;
         volatile long visible;
+        /** {@code detector.early-alerts}: the provisional alert's event.created and when the consumer got it. */
+        volatile long earlyEmitted;
+        volatile long earlyVisible;
 
         Burst(int n, String user) {
             this.n = n;
@@ -222,6 +225,15 @@ public final class LatencyProbe {
         summary("  watermark wait (-> watermark can pass it)", seen, b -> b.watermarkReady - b.crossing);
         summary("  detector (-> emission)", seen, b -> b.emitted - b.watermarkReady);
         summary("  commit (emission -> visible)", seen, b -> b.visible - b.emitted);
+        List<Burst> early = seen.stream().filter(b -> b.earlyVisible > 0).toList();
+        if (!early.isEmpty()) {
+            System.out.printf(Locale.ROOT, "provisional alerts (detector.early-alerts) for %d of %d bursts%n",
+                    early.size(), seen.size());
+            summary("early: emitted (crossing event produced -> provisional event.created)", early,
+                    b -> b.earlyEmitted - b.crossing);
+            summary("early: visible (crossing event produced -> read_committed consumer)", early,
+                    b -> b.earlyVisible - b.crossing);
+        }
     }
 
     private interface Metric {
@@ -261,6 +273,11 @@ public final class LatencyProbe {
                     try {
                         JsonNode alert = MAPPER.readTree(r.value());
                         Burst b = byUser.get(alert.at("/user/name").asText());
+                        if (b != null && "provisional".equals(alert.at("/secret_recon/status").asText())
+                                && b.earlyVisible == 0) {
+                            b.earlyEmitted = Instant.parse(alert.at("/event/created").asText()).toEpochMilli();
+                            b.earlyVisible = now;
+                        }
                         if (b != null && alert.at("/secret_recon/revision").asInt() == 1 && b.visible == 0) {
                             b.emitted = Instant.parse(alert.at("/event/created").asText()).toEpochMilli();
                             b.visible = now;

@@ -40,5 +40,25 @@ public class Alert {
      */
     public boolean uniqueCredentialsLowerBound;
 
+    /**
+     * {@code secret_recon.status}, written only when not null: {@link #PROVISIONAL} (revision 0,
+     * an early alert the watermark has not confirmed yet) or {@link #WITHDRAWN} (the watermark
+     * passed a provisional alert's opening time and no episode opened there). Null: a confirmed
+     * alert, the only kind without early alerts.
+     */
+    public String status;
+
+    public static final String PROVISIONAL = "provisional";
+    public static final String WITHDRAWN = "withdrawn";
+
     public Alert() {}
+
+    /**
+     * The Elasticsearch external version of this document: its revision (0 for a provisional
+     * alert), and 1 for a withdrawal. A withdrawn id never gets a confirmed revision, since no
+     * episode opened at its time, so 1 overwrites the provisional document and clashes with nothing.
+     */
+    public long storeVersion() {
+        return WITHDRAWN.equals(status) ? 1 : revision;
+    }
 }

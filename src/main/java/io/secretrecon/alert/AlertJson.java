@@ -83,6 +83,9 @@ public final class AlertJson {
             g.writeObjectFieldStart("secret_recon");
             g.writeStringField("mode", a.mode);
             g.writeNumberField("revision", a.revision);
+            if (a.status != null) {
+                g.writeStringField("status", a.status);
+            }
             g.writeObjectFieldStart("window");
             g.writeStringField("start", EventTimes.format(a.windowStart));
             g.writeStringField("end", EventTimes.format(a.windowEnd));

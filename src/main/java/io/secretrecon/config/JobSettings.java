@@ -107,10 +107,16 @@ public final class JobSettings implements Serializable {
         if (maxValues == Integer.MAX_VALUE) {
             throw ConfigException.forKey(Settings.ALERT_MAX_VALUES.key(), "must be below " + Integer.MAX_VALUE);
         }
-        this.detector = new DetectorSettings(Settings.DETECTOR_MODE.read(raw), Settings.DETECTOR_LOOKBACK.read(raw),
+        DetectorSettings rule = new DetectorSettings(Settings.DETECTOR_MODE.read(raw), Settings.DETECTOR_LOOKBACK.read(raw),
                 Settings.DETECTOR_SLIDE.read(raw), Settings.DETECTOR_OFFSET.read(raw),
                 threshold, Settings.DETECTOR_UPDATE_INTERVAL.read(raw), maxNames, maxValues,
                 Settings.ALERT_MAX_LIST_BYTES.read(raw));
+        boolean early = Settings.DETECTOR_EARLY_ALERTS.read(raw);
+        if (early && rule.mode() != DetectionMode.CONTINUOUS) {
+            throw ConfigException.forKey(Settings.DETECTOR_EARLY_ALERTS.key(),
+                    "needs detector.mode continuous (a window's alert cannot come before the window ends)");
+        }
+        this.detector = rule.withEarlyAlerts(early);
 
         List<String> excludedIps = Settings.RULE_EXCLUDED_SOURCE_IPS.read(raw);
         for (String ip : excludedIps) {

@@ -58,6 +58,11 @@ public final class Settings {
             "distinct secret names that make an alert", Setting.POSITIVE_INT);
     public static final Setting<Duration> DETECTOR_UPDATE_INTERVAL = define("detector.update-interval", "1m",
             "`continuous`: minimum event time between revisions", Setting.DURATION);
+    public static final Setting<Boolean> DETECTOR_EARLY_ALERTS = define("detector.early-alerts", "false",
+            "`continuous`, streaming input: a provisional alert (revision 0, `secret_recon.status: provisional`) as soon"
+                    + " as the events that have arrived cross the threshold, before the watermark confirms it; confirmed"
+                    + " under the same id, or withdrawn (`secret_recon.status: withdrawn`). BATCH runs emit no provisional"
+                    + " alerts", Setting.BOOLEAN);
     public static final Setting<SourceIpMode> DETECTOR_SOURCE_IP = define("detector.source-ip", "remote",
             "`remote`: last of `sourceIPs` (unforgeable); `all`: exact ES|QL (proxied requests are dropped)",
             Setting.enumType(SourceIpMode.class));

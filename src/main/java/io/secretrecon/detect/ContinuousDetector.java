@@ -1,5 +1,6 @@
 package io.secretrecon.detect;
 
+import io.secretrecon.alert.Alert;
 import io.secretrecon.alert.AlertIds;
 import io.secretrecon.rule.Fingerprint;
 import io.secretrecon.rule.SecretGet;
@@ -36,6 +37,15 @@ import static io.secretrecon.detect.KeyStatus.NONE;
  * episode the names of expired trails are dropped first; a batch of new names at one time that
  * still does not fit opens an episode at that very time (it holds at least the bound, which is at
  * least the threshold), so the events whose names were not kept go into it.
+ *
+ * <p>With {@link DetectorSettings#earlyAlerts} (STREAMING only) each arriving event also runs the
+ * agenda on a {@link DetachedState detached copy} of the key's state through its latest pending
+ * event. An episode that copy opens is announced at once as a provisional alert (revision 0, the
+ * id of an episode opening at that time). Events only add names, so the prediction can only be
+ * wrong one way: an event that arrives later, out of order, opens the episode earlier or keeps an
+ * earlier one open. When the watermark passes the provisional time, revision 1 confirms it under
+ * the same id, or a withdrawal document retracts it. Confirmed alerts are the same with or
+ * without early alerts.
  */
 final class ContinuousDetector implements Detector {
 
@@ -43,6 +53,14 @@ final class ContinuousDetector implements Detector {
 
     /** The one timer of a sorted key: it fires when the key's input ends. */
     static final long END_OF_TIME = Long.MAX_VALUE;
+
+    /** Provisional alerts a fingerprint may have waiting for the watermark, at most; past it none is emitted. */
+    static final int MAX_PROVISIONAL = 4;
+    /**
+     * The most names, buckets and pending sightings the early check copies for one event; a key
+     * with more state than that gets no early alert, only the confirmed one.
+     */
+    static final int EARLY_CHECK_BUDGET = 4096;
 
     private final DetectorSettings settings;
     private final long lookback;
@@ -79,6 +97,107 @@ final class ContinuousDetector implements Detector {
         }
         state.putPending(t, at);
         state.registerTimer(t);
+        if (settings.earlyAlerts()) {
+            announceEarly(state, event.fingerprint(), t);
+        }
+    }
+
+    /**
+     * Early alerts: runs the agenda on a detached copy of the key's state through its latest
+     * pending event, as if the watermark had passed every event that has arrived. Each episode
+     * that copy opens and that was not announced yet is emitted now as a provisional alert:
+     * revision 0, under the id the confirmed alert will have if nothing earlier arrives (the
+     * fingerprint and the opening time). Its opening time is kept in {@link KeyStatus#provisional}
+     * until the agenda reaches it ({@link #settleProvisional}).
+     */
+    private void announceEarly(FingerprintState state, Fingerprint key, long t) throws Exception {
+        KeyStatus s = state.status();
+        if (s.episodeOpen && t <= s.lastEventTime + lookback) {
+            return; // the event joins the open episode: it cannot open one
+        }
+        if (s.provisional != null && s.provisional.length >= MAX_PROVISIONAL) {
+            return;
+        }
+        DetachedState copy = DetachedState.copyOf(state, s.copy(), EARLY_CHECK_BUDGET);
+        if (copy == null || !copy.holdsNames(settings.threshold())) {
+            return;
+        }
+        runAgenda(copy, copy.status(), key, copy.latestPending());
+        boolean announced = false;
+        for (Alert a : copy.emitted()) {
+            if (a.revision != 1 || contains(s.provisional, a.timestamp)) {
+                continue; // a later revision, a withdrawal on the copy, or announced before
+            }
+            if (s.provisional != null && s.provisional.length >= MAX_PROVISIONAL) {
+                break;
+            }
+            a.revision = 0;
+            a.status = Alert.PROVISIONAL;
+            s.provisional = withTime(s.provisional, a.timestamp);
+            state.emit(a);
+            announced = true;
+        }
+        if (announced) {
+            state.status(s);
+        }
+    }
+
+    /**
+     * Once the agenda has applied the events of a provisional alert's opening time, the episode
+     * opened there (its revision 1 has the provisional's id, and {@link #evaluateTrailingWindow}
+     * took the time off) or it did not, because an event that arrived later opened an episode
+     * earlier that holds it, or kept an episode open through it. Then the provisional id is
+     * withdrawn, at once. (Every provisional time is a pending event time, so the agenda stops
+     * there.)
+     */
+    private void settleProvisional(FingerprintState state, KeyStatus s, Fingerprint key, long now) {
+        int n = 0;
+        while (n < s.provisional.length && s.provisional[n] <= now) {
+            state.emit(withdrawal(key, s.provisional[n]));
+            n++;
+        }
+        s.provisional = n == s.provisional.length ? null : Arrays.copyOfRange(s.provisional, n, s.provisional.length);
+    }
+
+    private Alert withdrawal(Fingerprint key, long openedAt) {
+        Alert a = AlertFactory.build(settings, key, DetectionMode.CONTINUOUS,
+                AlertIds.forEpisode(key, openedAt), 0, openedAt, clock.now(), openedAt, openedAt, List.of(), new Tally(),
+                false);
+        a.secretsNames = null;
+        a.firstSeen = openedAt;
+        a.lastSeen = openedAt;
+        a.status = Alert.WITHDRAWN;
+        return a;
+    }
+
+    private static boolean contains(long[] times, long t) {
+        return times != null && Arrays.binarySearch(times, t) >= 0;
+    }
+
+    /** {@code times} (ascending, or null) with {@code t} added. */
+    private static long[] withTime(long[] times, long t) {
+        if (times == null) {
+            return new long[] {t};
+        }
+        long[] out = Arrays.copyOf(times, times.length + 1);
+        out[times.length] = t;
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** {@code times} (ascending, or null) without {@code t}; null when nothing is left. */
+    private static long[] withoutTime(long[] times, long t) {
+        int at = times == null ? -1 : Arrays.binarySearch(times, t);
+        if (at < 0) {
+            return times;
+        }
+        if (times.length == 1) {
+            return null;
+        }
+        long[] out = new long[times.length - 1];
+        System.arraycopy(times, 0, out, 0, at);
+        System.arraycopy(times, at + 1, out, at, times.length - at - 1);
+        return out;
     }
 
     /**
@@ -144,7 +263,7 @@ final class ContinuousDetector implements Detector {
             return;
         }
         runAgenda(state, s, key, watermark);
-        if (s.lastEventTime == NONE && !s.episodeOpen && !state.hasPending()) {
+        if (s.lastEventTime == NONE && !s.episodeOpen && s.provisional == null && !state.hasPending()) {
             state.status(null);
             return;
         }
@@ -170,6 +289,9 @@ final class ContinuousDetector implements Detector {
                 apply(state, s, key, now, state.pending(now));
                 state.removePending(now);
                 next++;
+                if (s.provisional != null) {
+                    settleProvisional(state, s, key, now);
+                }
             }
             if (s.episodeOpen && s.revisionDueAt == now) {
                 s.revisionDueAt = NONE;
@@ -297,6 +419,7 @@ final class ContinuousDetector implements Detector {
         s.changed = false;
         s.revisionDueAt = NONE;
         s.episode = episode;
+        s.provisional = withoutTime(s.provisional, t); // confirmed: revision 1 has the provisional's id
         state.emit(alert(s, key, t, names));
     }
 
@@ -351,7 +474,7 @@ final class ContinuousDetector implements Detector {
         s.lastEventTime = NONE;
     }
 
-    private io.secretrecon.alert.Alert alert(KeyStatus s, Fingerprint key, long now, List<String> names) {
+    private Alert alert(KeyStatus s, Fingerprint key, long now, List<String> names) {
         Tally e = s.episode;
         return AlertFactory.build(settings, key, DetectionMode.CONTINUOUS, AlertIds.forEpisode(key, s.openedAt),
                 s.revision, now, clock.now(), e.first, e.last, names, e, s.namesDropped);

@@ -20,6 +20,7 @@ public final class DetectorSettings implements Serializable {
     private final int maxNamesPerFingerprint;
     private final int maxAlertValues;
     private final long maxAlertListBytes;
+    private final boolean earlyAlerts;
 
     /** Without bounds: every name is tracked and every value written (tests, and nothing else). */
     public DetectorSettings(DetectionMode mode, Duration lookback, Duration slide, Duration offset, int threshold,
@@ -58,6 +59,36 @@ public final class DetectorSettings implements Serializable {
         this.maxNamesPerFingerprint = maxNamesPerFingerprint;
         this.maxAlertValues = maxAlertValues;
         this.maxAlertListBytes = maxAlertListBytes;
+        this.earlyAlerts = false;
+    }
+
+    private DetectorSettings(DetectorSettings o, boolean earlyAlerts) {
+        this.mode = o.mode;
+        this.lookback = o.lookback;
+        this.slide = o.slide;
+        this.offset = o.offset;
+        this.threshold = o.threshold;
+        this.updateInterval = o.updateInterval;
+        this.maxNamesPerFingerprint = o.maxNamesPerFingerprint;
+        this.maxAlertValues = o.maxAlertValues;
+        this.maxAlertListBytes = o.maxAlertListBytes;
+        this.earlyAlerts = earlyAlerts;
+    }
+
+    /**
+     * These settings with early alerts on or off: in {@code continuous} mode over a watermarked
+     * (STREAMING) input, a provisional alert as soon as the events that have arrived cross the
+     * threshold, before the watermark confirms it.
+     */
+    public DetectorSettings withEarlyAlerts(boolean on) {
+        if (on && mode != DetectionMode.CONTINUOUS) {
+            throw new IllegalArgumentException("early alerts need the continuous mode");
+        }
+        return new DetectorSettings(this, on);
+    }
+
+    public boolean earlyAlerts() {
+        return earlyAlerts;
     }
 
     public DetectionMode mode() {

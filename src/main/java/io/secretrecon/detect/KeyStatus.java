@@ -43,8 +43,37 @@ public class KeyStatus {
     public long nextWindow = NONE;
     public long lastWindow = NONE;
 
+    /**
+     * {@code continuous} with early alerts: the opening times of the provisional alerts emitted
+     * and not yet confirmed or withdrawn, ascending; null when there are none. At most
+     * {@link ContinuousDetector#MAX_PROVISIONAL}.
+     */
+    public long[] provisional;
+
     /** Which incarnation of the operator counted this key in the active-fingerprints gauge. */
     public long gaugeEpoch;
 
     public KeyStatus() {}
+
+    /** A copy that shares nothing mutable with this one. */
+    KeyStatus copy() {
+        KeyStatus c = new KeyStatus();
+        c.processedThrough = processedThrough;
+        c.lastEventTime = lastEventTime;
+        c.nameCount = nameCount;
+        c.episodeOpen = episodeOpen;
+        c.openedAt = openedAt;
+        c.revision = revision;
+        c.lastEmission = lastEmission;
+        c.changed = changed;
+        c.revisionDueAt = revisionDueAt;
+        c.episode = episode == null ? null : episode.copy();
+        c.namesDropped = namesDropped;
+        c.untracked = untracked == null ? null : untracked.copy();
+        c.nextWindow = nextWindow;
+        c.lastWindow = lastWindow;
+        c.provisional = provisional == null ? null : provisional.clone();
+        c.gaugeEpoch = gaugeEpoch;
+        return c;
+    }
 }

@@ -45,6 +45,8 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     public static final String METRIC_LATE = "lateEvents";
     public static final String METRIC_ALERTS = "alertsEmitted";
     public static final String METRIC_ACTIVE = "activeFingerprints";
+    public static final String METRIC_PROVISIONAL = "provisionalAlertsEmitted";
+    public static final String METRIC_WITHDRAWN = "provisionalAlertsWithdrawn";
 
     private final Detector detector;
     private final OutputTag<DeadLetter> lateEvents;
@@ -52,6 +54,8 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     private transient FlinkFingerprintState state;
     private transient Counter late;
     private transient Counter alerts;
+    private transient Counter provisional;
+    private transient Counter withdrawn;
     private transient long activeFingerprints;
     private transient long gaugeEpoch;
     private transient LongCounter lateTotal;
@@ -83,6 +87,8 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         late = metrics.counter(METRIC_LATE);
         alerts = metrics.counter(METRIC_ALERTS);
+        provisional = metrics.counter(METRIC_PROVISIONAL);
+        withdrawn = metrics.counter(METRIC_WITHDRAWN);
         metrics.gauge(METRIC_ACTIVE, () -> activeFingerprints);
         gaugeEpoch = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         lateTotal = new LongCounter();
@@ -236,8 +242,14 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
 
         @Override
         public void emit(Alert alert) {
-            alerts.inc();
-            alertsTotal.add(1);
+            if (alert.status == null) {
+                alerts.inc();
+                alertsTotal.add(1);
+            } else if (Alert.PROVISIONAL.equals(alert.status)) {
+                provisional.inc();
+            } else {
+                withdrawn.inc();
+            }
             out.collect(alert);
         }
     }

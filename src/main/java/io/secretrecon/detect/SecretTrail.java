@@ -24,6 +24,17 @@ public class SecretTrail {
         return t;
     }
 
+    /** A copy that shares no bucket with this one. */
+    SecretTrail copy() {
+        SecretTrail c = new SecretTrail();
+        c.buckets = new Tally[buckets.length];
+        for (int i = 0; i < size; i++) {
+            c.buckets[i] = buckets[i].copy();
+        }
+        c.size = size;
+        return c;
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

@@ -31,6 +31,19 @@ public class Tally {
         return t;
     }
 
+    /** A copy; the value arrays are shared, since nothing writes into them (they are replaced). */
+    Tally copy() {
+        Tally c = new Tally();
+        c.bucket = bucket;
+        c.count = count;
+        c.first = first;
+        c.last = last;
+        c.namespaces = namespaces;
+        c.decisions = decisions;
+        c.auditIds = auditIds;
+        return c;
+    }
+
     void add(long time, Sighting s, int valueCap) {
         count++;
         first = Math.min(first, time);

@@ -226,9 +226,21 @@ class JobSettingsTest {
         "dead-letter.type | elasticsearch",
         "dead-letter.type | email",
         "local.keep-ui-open | yes",
+        "detector.early-alerts | soon",
     })
     void aWrongValueStopsStartUpNamingTheKey(String key, String value) {
         assertRefused(key, "--" + key, value);
+    }
+
+    @Test
+    void earlyAlertsInWindowsModeStopStartUpNamingTheKey() {
+        assertRefused("detector.early-alerts", "--detector.mode", "windows", "--detector.early-alerts", "true");
+    }
+
+    @Test
+    void earlyAlertsAreOffUnlessAsked() {
+        assertThat(settings().detector().earlyAlerts()).isFalse();
+        assertThat(settings("--detector.early-alerts", "true").detector().earlyAlerts()).isTrue();
     }
 
     // ---------------------------------------------------------------- missing required settings

@@ -32,15 +32,15 @@ final class BulkDocument {
     }
 
     static BulkDocument of(String index, Alert alert) {
-        return of(index, alert.id, alert.revision, AlertJson.toJson(alert));
+        return of(index, alert.id, alert.storeVersion(), AlertJson.toJson(alert));
     }
 
     static BulkDocument of(String index, String id, long version, String sourceJson) {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException("an alert without an id cannot be written idempotently");
         }
-        if (version < 1) {
-            throw new IllegalArgumentException("alert " + id + " has revision " + version + "; external versions start at 1");
+        if (version < 0) {
+            throw new IllegalArgumentException("alert " + id + " has version " + version + "; external versions start at 0");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(sourceJson.length() + 160);
         try (JsonGenerator g = JsonTree.JSON.createGenerator(out)) {

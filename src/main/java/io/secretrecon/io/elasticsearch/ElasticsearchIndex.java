@@ -41,9 +41,10 @@ public final class ElasticsearchIndex {
     /**
      * Bumped when the template changes; written as the template's {@code version}. A template
      * that secret-recon installed with a lower version is replaced at start-up. Version 2 maps
-     * the two flags an alert carries only when true.
+     * the two flags an alert carries only when true; version 3 maps {@code secret_recon.status}
+     * (early alerts).
      */
-    public static final int TEMPLATE_VERSION = 2;
+    public static final int TEMPLATE_VERSION = 3;
     private static final String MANAGED_BY = "secret-recon";
     /** Above Elasticsearch's built-in templates (100) and below what an administrator would use to override. */
     static final int TEMPLATE_PRIORITY = 200;
@@ -80,6 +81,7 @@ public final class ElasticsearchIndex {
         f.put("threat.technique.subtechnique.name", "keyword");
         f.put("secret_recon.mode", "keyword");
         f.put("secret_recon.revision", "long");
+        f.put("secret_recon.status", "keyword");
         f.put("secret_recon.window.start", "date");
         f.put("secret_recon.window.end", "date");
         f.put("secret_recon.first_seen", "date");

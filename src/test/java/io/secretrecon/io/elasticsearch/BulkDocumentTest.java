@@ -49,6 +49,20 @@ class BulkDocumentTest {
     @Test
     void withoutIdOrRevisionThereIsNoIdempotentWrite() {
         assertThatThrownBy(() -> BulkDocument.of("i", null, 1, "{}")).hasMessageContaining("without an id");
-        assertThatThrownBy(() -> BulkDocument.of("i", "a", 0, "{}")).hasMessageContaining("revision 0");
+        assertThatThrownBy(() -> BulkDocument.of("i", "a", -1, "{}")).hasMessageContaining("version -1");
+    }
+
+    @Test
+    void aProvisionalAlertIsVersionZeroAndItsWithdrawalVersionOne() {
+        Alert a = new Alert();
+        a.id = "x";
+        a.mode = "continuous";
+        a.status = Alert.PROVISIONAL;
+        assertThat(BulkDocument.of("i", a).version).isZero();
+        a.status = Alert.WITHDRAWN;
+        assertThat(BulkDocument.of("i", a).version).isEqualTo(1);
+        a.status = null;
+        a.revision = 4;
+        assertThat(BulkDocument.of("i", a).version).isEqualTo(4);
     }
 }

@@ -118,6 +118,7 @@ class ElasticsearchIndexTest {
         a.auditIds = new String[] {"a1", "a2", "a3", "a4"};
         a.valuesTruncated = true;
         a.uniqueCredentialsLowerBound = true;
+        a.status = Alert.PROVISIONAL;
         return a;
     }
 
