@@ -109,6 +109,54 @@ class ElasticsearchSinkITCase {
         assertThat(mapping.at("/dynamic").asText()).isEqualTo("false");
     }
 
+    /**
+     * Early alerts' versions against the real server: a provisional alert (version 0) is replaced
+     * by its revision 1, or by its withdrawal (version 1); a provisional alert written again later
+     * (a replay) is a version conflict and changes neither.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aProvisionalAlertGivesWayToItsRevisionOneOrItsWithdrawalAndAReplayOfItChangesNothing() throws Exception {
+        String index = "it-early";
+        ES.ok("PUT", "/_index_template/it-early", ElasticsearchIndex.templateJson(index));
+        Alert confirmedLater = early("early-1", Alert.PROVISIONAL, 0);
+        Alert withdrawnLater = early("early-2", Alert.PROVISIONAL, 0);
+        JsonNode first = ES.ok("POST", "/_bulk", bulk(index, confirmedLater, withdrawnLater));
+        assertThat(first.get("errors").asBoolean()).as("%s", first).isFalse();
+
+        JsonNode second = ES.ok("POST", "/_bulk",
+                bulk(index, early("early-1", null, 1), early("early-2", Alert.WITHDRAWN, 0)));
+        assertThat(second.get("errors").asBoolean()).as("%s", second).isFalse();
+
+        JsonNode replay = ES.ok("POST", "/_bulk", bulk(index, confirmedLater, withdrawnLater));
+        assertThat(replay.at("/items")).allSatisfy(i -> assertThat(i.at("/index/status").asInt()).isEqualTo(409));
+
+        Map<String, JsonNode> docs = ES.documents(index);
+        assertThat(docs.get("early-1").get("_version").asLong()).isEqualTo(1);
+        assertThat(docs.get("early-1").at("/_source/secret_recon/revision").asInt()).isEqualTo(1);
+        assertThat(docs.get("early-1").at("/_source/secret_recon/status").isMissingNode()).isTrue();
+        assertThat(docs.get("early-2").get("_version").asLong()).isEqualTo(1);
+        assertThat(docs.get("early-2").at("/_source/secret_recon/status").asText()).isEqualTo(Alert.WITHDRAWN);
+        assertThat(ES.count(index, "{\"term\":{\"secret_recon.status\":\"withdrawn\"}}")).isEqualTo(1);
+        ES.ok("DELETE", "/_index_template/it-early", null);
+    }
+
+    private static Alert early(String id, String status, int revision) {
+        Alert a = ElasticsearchIndexTest.fullAlert();
+        a.id = id;
+        a.status = status;
+        a.revision = revision;
+        return a;
+    }
+
+    private static String bulk(String index, Alert... alerts) {
+        List<BulkDocument> docs = new ArrayList<>();
+        for (Alert a : alerts) {
+            docs.add(BulkDocument.of(index, a));
+        }
+        return new String(BulkDocument.body(docs), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void anAlertElasticsearchRejectsIsDeadLetteredWhileTheRestIsWrittenAndAReplayChangesNoDocument() throws Exception {
