@@ -21,6 +21,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,6 +52,11 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
 
     private final Detector detector;
     private final OutputTag<DeadLetter> lateEvents;
+    /**
+     * BATCH: the sort key of the input ({@link Fingerprint#digest()}), whose keys' events arrive
+     * together; null in STREAMING.
+     */
+    private final SortKey sortKey;
 
     private transient FlinkFingerprintState state;
     private transient Counter late;
@@ -58,6 +65,9 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
     private transient Counter withdrawn;
     private transient long activeFingerprints;
     private transient long gaugeEpoch;
+    /** BATCH: the key of the events seen last, for {@link #checkSortKey}. */
+    private transient Fingerprint lastKey;
+    private transient byte[] lastKeyBytes;
     private transient LongCounter lateTotal;
     private transient LongCounter alertsTotal;
 
@@ -67,12 +77,24 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
      * @param lateEvents the side output for dead letters of late events
      */
     public SecretBurstDetector(DetectorSettings settings, InputOrder order, OutputTag<DeadLetter> lateEvents) {
-        this(Detector.create(settings, order, Detector.WallClock.system()), lateEvents);
+        this(Detector.create(settings, order, Detector.WallClock.system()), lateEvents,
+                order == InputOrder.SORTED_PER_KEY ? Fingerprint::digest : null);
     }
 
     SecretBurstDetector(Detector detector, OutputTag<DeadLetter> lateEvents) {
+        this(detector, lateEvents, null);
+    }
+
+    /** @param sortKey the bytes BATCH sorts the input by, or null for STREAMING */
+    SecretBurstDetector(Detector detector, OutputTag<DeadLetter> lateEvents, SortKey sortKey) {
         this.detector = detector;
         this.lateEvents = lateEvents;
+        this.sortKey = sortKey;
+    }
+
+    /** The bytes a BATCH run sorts the detector's input by. */
+    interface SortKey extends Serializable {
+        byte[] of(Fingerprint key);
     }
 
     @Override
@@ -105,8 +127,30 @@ public class SecretBurstDetector extends KeyedProcessFunction<Fingerprint, Secre
             ctx.output(lateEvents, lateDeadLetter(event, ctx.timerService().currentWatermark()));
             return;
         }
+        if (sortKey != null) {
+            checkSortKey(ctx.getCurrentKey());
+        }
         state.bind(ctx.timerService(), out);
         detector.onEvent(state, event);
+    }
+
+    /**
+     * A BATCH run sorts the input by the key's digest: two fingerprints with one digest (a SHA-256
+     * collision) would have their events interleaved, and each of them would be seen as many short
+     * keys. That is never silently allowed; the check runs when the key changes.
+     */
+    private void checkSortKey(Fingerprint key) {
+        Fingerprint previous = lastKey;
+        if (previous == key || key.equals(previous)) {
+            return;
+        }
+        byte[] bytes = sortKey.of(key);
+        if (previous != null && Arrays.equals(lastKeyBytes, bytes)) {
+            throw new IllegalStateException("two different fingerprints share one BATCH sort key (a SHA-256 collision);"
+                    + " run this input in STREAMING mode (--flink.execution.runtime-mode STREAMING)");
+        }
+        lastKey = key;
+        lastKeyBytes = bytes;
     }
 
     @Override

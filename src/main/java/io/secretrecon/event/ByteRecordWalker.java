@@ -415,10 +415,14 @@ final class ByteRecordWalker {
         }
     }
 
+    /**
+     * Every byte that may follow whitespace in valid JSON is above the space, and JSON's four
+     * whitespace bytes are at or below it: one comparison settles the usual case (no whitespace).
+     */
     private void skipWhitespace() {
         while (i < end) {
             byte c = b[i];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
                 return;
             }
             i++;

@@ -6,27 +6,29 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
-import org.apache.flink.util.MathUtils;
 
 import java.io.IOException;
+import java.security.MessageDigest;
 
 /**
- * The detector's key type in BATCH runs: a {@link Fingerprint} serialized behind a 4-byte hash of
- * itself. BATCH sorts each input by the serialized key, comparing a prefix of its bytes first and
- * the whole key only when the prefixes are equal. The plain POJO form starts with the user name,
- * and many fingerprints share its first dozens of bytes ({@code system:serviceaccount:...}), so
- * nearly every comparison of two different keys read both keys to the end. Behind the hash, two
- * different keys almost always differ in the first bytes.
+ * The detector's key type in BATCH runs: a {@link Fingerprint} written as its 16-byte
+ * {@link Fingerprint#digest()}. BATCH sorts each input by the serialized key and the event time.
+ * A key of fixed length lets the sorter put key and time into the sort index itself and compare
+ * them there (Flink's fixed-length key comparator, normalized keys), without reading either record;
+ * a key of variable length made it read and compare both records' whole keys for every
+ * comparison, and the fingerprints' first dozens of bytes are often the same
+ * ({@code system:serviceaccount:...}).
  *
- * <p>Equal fingerprints give equal bytes and different ones different bytes (the hash only comes
- * first), so grouping is exact. The order between keys is arbitrary, which BATCH allows.
+ * <p>Equal fingerprints give equal bytes. Different ones give different bytes but for a SHA-256
+ * collision; should that ever happen, the detector stops the job rather than mix two
+ * fingerprints' events ({@code SecretBurstDetector}). The order between keys is arbitrary, which
+ * BATCH allows, and the same in every run.
  *
- * <p>Only BATCH runs use it: a BATCH run takes no checkpoint, so this form is never stored.
- * STREAMING runs keep the POJO form, which their savepoints hold.
+ * <p>The bytes are only ever compared, never read back: the operator takes each record's key from
+ * the record itself. Only BATCH runs use this type, and a BATCH run takes no checkpoint, so it is
+ * never stored. STREAMING runs keep the POJO form, which their savepoints hold.
  */
 final class FingerprintSortKey {
 
@@ -34,14 +36,26 @@ final class FingerprintSortKey {
 
     static final TypeInformation<Fingerprint> TYPE = new Type();
 
-    /** Flink's murmur hash of the key's hash: every input bit reaches the first byte written. */
-    static int prefix(Fingerprint f) {
-        return MathUtils.murmurHash(f.hashCode());
-    }
-
-    static final class Serializer extends TypeSerializerSingleton<Fingerprint> {
+    /** Stateful (a SHA-256 instance), so each thread gets its own ({@link #duplicate()}). */
+    static final class Serializer extends TypeSerializer<Fingerprint> {
         private static final long serialVersionUID = 1L;
-        static final Serializer INSTANCE = new Serializer();
+
+        private transient MessageDigest sha256;
+
+        @Override
+        public TypeSerializer<Fingerprint> duplicate() {
+            return new Serializer();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Serializer;
+        }
+
+        @Override
+        public int hashCode() {
+            return Serializer.class.hashCode();
+        }
 
         @Override
         public boolean isImmutableType() {
@@ -65,37 +79,31 @@ final class FingerprintSortKey {
 
         @Override
         public int getLength() {
-            return -1;
+            return Fingerprint.DIGEST_BYTES;
         }
 
         @Override
         public void serialize(Fingerprint f, DataOutputView out) throws IOException {
-            out.writeInt(prefix(f));
-            // StringValue writes null as its own marker, distinct from "".
-            StringValue.writeString(f.userName, out);
-            StringValue.writeString(f.auditUserName, out);
-            StringValue.writeString(f.sourceIp, out);
-            StringValue.writeString(f.userAgent, out);
+            if (sha256 == null) {
+                sha256 = Fingerprint.sha256();
+            }
+            out.write(f.digest(sha256));
+        }
+
+        /** A digest cannot be read back into a fingerprint, and the BATCH runtime never asks. */
+        @Override
+        public Fingerprint deserialize(DataInputView in) {
+            throw new UnsupportedOperationException("a BATCH sort key is a digest of the fingerprint and is never read back");
         }
 
         @Override
-        public Fingerprint deserialize(DataInputView in) throws IOException {
-            in.readInt();
-            return new Fingerprint(StringValue.readString(in), StringValue.readString(in),
-                    StringValue.readString(in), StringValue.readString(in));
-        }
-
-        @Override
-        public Fingerprint deserialize(Fingerprint reuse, DataInputView in) throws IOException {
+        public Fingerprint deserialize(Fingerprint reuse, DataInputView in) {
             return deserialize(in);
         }
 
         @Override
         public void copy(DataInputView in, DataOutputView out) throws IOException {
-            out.writeInt(in.readInt());
-            for (int k = 0; k < 4; k++) {
-                StringValue.copyString(in, out);
-            }
+            out.write(in, Fingerprint.DIGEST_BYTES);
         }
 
         @Override
@@ -104,10 +112,9 @@ final class FingerprintSortKey {
         }
     }
 
-    /** Flink asks every serializer for one; a BATCH run never writes it. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<Fingerprint> {
         public Snapshot() {
-            super(() -> Serializer.INSTANCE);
+            super(Serializer::new);
         }
     }
 
@@ -146,7 +153,7 @@ final class FingerprintSortKey {
 
         @Override
         public TypeSerializer<Fingerprint> createSerializer(SerializerConfig config) {
-            return Serializer.INSTANCE;
+            return new Serializer();
         }
 
         @Override

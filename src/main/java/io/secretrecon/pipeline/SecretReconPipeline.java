@@ -112,11 +112,11 @@ public final class SecretReconPipeline {
         DataStream<ExceptionRecord> control = ExceptionSources.of(env, settings);
         if (control == null) {
             return records.process(new SecretGetFilter(settings.rule(), settings.quietProfile(), futureEvents),
-                    TypeInformation.of(SecretGet.class));
+                    SecretGetWire.TYPE);
         }
         return records.connect(control.broadcast(SecretGetFilterWithExceptions.EXCEPTIONS)).process(
                 new SecretGetFilterWithExceptions(settings.rule(), settings.quietProfile(), settings.exceptionsMax(),
                         futureEvents),
-                TypeInformation.of(SecretGet.class));
+                SecretGetWire.TYPE);
     }
 }

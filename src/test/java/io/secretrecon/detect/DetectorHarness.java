@@ -30,7 +30,15 @@ final class DetectorHarness implements AutoCloseable {
 
     /** With {@link InputOrder#SORTED_PER_KEY}, send each key's events by time and no watermark but the last. */
     DetectorHarness(DetectorSettings settings, InputOrder order) throws Exception {
-        SecretBurstDetector function = new SecretBurstDetector(Detector.create(settings, order, () -> CREATED), LATE);
+        this(new SecretBurstDetector(Detector.create(settings, order, () -> CREATED), LATE));
+    }
+
+    /** A BATCH detector told that its input is sorted by {@code sortKey}. */
+    DetectorHarness(DetectorSettings settings, SecretBurstDetector.SortKey sortKey) throws Exception {
+        this(new SecretBurstDetector(Detector.create(settings, InputOrder.SORTED_PER_KEY, () -> CREATED), LATE, sortKey));
+    }
+
+    private DetectorHarness(SecretBurstDetector function) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 function, SecretGet::fingerprint, TypeInformation.of(Fingerprint.class));
     }
