@@ -8,16 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The string form of the job's own serializers ({@link SecretGetWire}, {@link FingerprintDigest}'s
- * companion): exact for every Java string, null included, and cheap for the ASCII strings that audit
- * fields nearly always are.
+ * The string form of {@link SecretGetWire}: exact for every Java string, null included, and cheap
+ * for the ASCII strings that audit fields nearly always are.
  *
  * <p>A header (an unsigned varint) says what follows: {@code 0} null; {@code 2n + 1} an ASCII string
  * of {@code n} characters as {@code n} bytes, copied in one block; {@code 2n + 2} any other string of
  * {@code n} UTF-16 code units, two bytes each (lone surrogates survive, where a UTF-8 round trip
  * would replace them). Flink's {@code StringValue} writes and reads every character through the
  * view one by one, and looks up a thread-local buffer for every string it reads; on this job's
- * keyed edge that was most of the detector stage's time.
+ * keyed edge that was a large part of the detector stage's time.
  *
  * <p>Not thread-safe: it keeps a scratch buffer, so each serializer instance has its own
  * ({@code TypeSerializer#duplicate}).
