@@ -1,7 +1,6 @@
 package io.secretrecon.pipeline;
 
 import io.secretrecon.rule.Fingerprint;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -34,7 +33,8 @@ final class FingerprintSortKey {
 
     private FingerprintSortKey() {}
 
-    static final TypeInformation<Fingerprint> TYPE = new Type();
+    static final TypeInformation<Fingerprint> TYPE =
+            new SerializedBy<>(Fingerprint.class, true, "Fingerprint (BATCH sort key)", Serializer::new);
 
     /** Stateful (a SHA-256 instance), so each thread gets its own ({@link #duplicate()}). */
     static final class Serializer extends TypeSerializer<Fingerprint> {
@@ -115,65 +115,6 @@ final class FingerprintSortKey {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<Fingerprint> {
         public Snapshot() {
             super(Serializer::new);
-        }
-    }
-
-    private static final class Type extends TypeInformation<Fingerprint> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<Fingerprint> getTypeClass() {
-            return Fingerprint.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return true;
-        }
-
-        @Override
-        public TypeSerializer<Fingerprint> createSerializer(SerializerConfig config) {
-            return new Serializer();
-        }
-
-        @Override
-        public String toString() {
-            return "Fingerprint (BATCH sort key)";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Type;
-        }
-
-        @Override
-        public int hashCode() {
-            return Type.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Type;
         }
     }
 }

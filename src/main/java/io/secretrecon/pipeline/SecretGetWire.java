@@ -2,7 +2,6 @@ package io.secretrecon.pipeline;
 
 import io.secretrecon.event.RecordOrigin;
 import io.secretrecon.rule.SecretGet;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -27,7 +26,8 @@ final class SecretGetWire {
 
     private SecretGetWire() {}
 
-    static final TypeInformation<SecretGet> TYPE = new Type();
+    static final TypeInformation<SecretGet> TYPE =
+            new SerializedBy<>(SecretGet.class, false, "SecretGet (keyed edge)", Serializer::new);
 
     /** Layout: the eight strings, the two string arrays, the time, the origin. Stateful ({@link WireStrings}). */
     static final class Serializer extends TypeSerializer<SecretGet> {
@@ -208,65 +208,6 @@ final class SecretGetWire {
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<SecretGet> {
         public Snapshot() {
             super(Serializer::new);
-        }
-    }
-
-    private static final class Type extends TypeInformation<SecretGet> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<SecretGet> getTypeClass() {
-            return SecretGet.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<SecretGet> createSerializer(SerializerConfig config) {
-            return new Serializer();
-        }
-
-        @Override
-        public String toString() {
-            return "SecretGet (keyed edge)";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Type;
-        }
-
-        @Override
-        public int hashCode() {
-            return Type.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Type;
         }
     }
 }
