@@ -95,7 +95,9 @@ public final class AuditFileFormat implements BulkFormat<ParsedRecord, FileSourc
         public RecordIterator<ParsedRecord> readBatch() throws IOException {
             List<ParsedRecord> batch = new ArrayList<>(BATCH_LINES);
             long batchStart = emitted;
-            for (int n = 0; n < BATCH_LINES && !broken && nextLine(batch); n++) {
+            // Up to BATCH_LINES lines, and on until a record comes or the file ends: an empty
+            // batch ends the split, which a run of blank lines or empty EventLists must not do.
+            for (int n = 0; (n < BATCH_LINES || batch.isEmpty()) && !broken && nextLine(batch); n++) {
                 if (lines.isBlank()) {
                     continue;
                 }
