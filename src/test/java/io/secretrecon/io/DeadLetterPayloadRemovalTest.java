@@ -7,10 +7,6 @@ import io.secretrecon.event.DeadLetters;
 import io.secretrecon.event.ParsedRecord;
 import io.secretrecon.event.RecordOrigin;
 import org.apache.flink.api.common.functions.util.ListCollector;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSourceSplit;
-import org.apache.flink.connector.file.src.reader.BulkFormat;
-import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -315,20 +311,7 @@ class DeadLetterPayloadRemovalTest {
     private List<ParsedRecord> fromFile(byte[] record, long limit) throws Exception {
         Path file = Files.createTempFile(dir, "audit", ".log");
         Files.write(file, concat(record, new byte[] {'\n'}));
-        long size = Files.size(file);
-        FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(file.toUri()), 0, size, 0, size);
-        List<ParsedRecord> out = new ArrayList<>();
-        try (BulkFormat.Reader<ParsedRecord> reader = new AuditFileFormat(limit).createReader(new Configuration(), split)) {
-            BulkFormat.RecordIterator<ParsedRecord> batch;
-            while ((batch = reader.readBatch()) != null) {
-                RecordAndPosition<ParsedRecord> r;
-                while ((r = batch.next()) != null) {
-                    out.add(r.getRecord());
-                }
-                batch.releaseBatch();
-            }
-        }
-        return out;
+        return AuditFiles.read(file, limit);
     }
 
     // ---------------------------------------------------------------- fixtures
