@@ -38,9 +38,15 @@ final class FieldTrie {
         AuditField field;
         /** The fields at or below this node; a wrong type here makes all of them wrong. */
         AuditField[] subtree;
-        /** The children's keys as ASCII bytes, and the children, for {@link #resolveLiteral}. */
+        /**
+         * The children's keys as ASCII bytes, and the children, for {@link #resolveLiteral}: at
+         * the slot {@link #slot} gives the key, a table without collisions (or null: a linear
+         * search of the arrays, should no table up to {@link #MAX_SLOTS} be free of them).
+         */
         private byte[][] childKeys;
         private Node[] childNodes;
+        private byte[][] slotKeys;
+        private Node[] slotNodes;
 
         /** Whether the walker descends into an object here. */
         boolean hasChildren() {
@@ -71,8 +77,36 @@ final class FieldTrie {
                     childKeys[i] = e.getKey().getBytes(StandardCharsets.US_ASCII);
                     childNodes[i++] = e.getValue();
                 }
+                for (int size = Integer.highestOneBit(childKeys.length) * 2; size <= MAX_SLOTS && slotKeys == null; size *= 2) {
+                    slotTable(size);
+                }
                 children.values().forEach(Node::freeze);
             }
+        }
+
+        private static final int MAX_SLOTS = 1024;
+
+        /** Fills {@link #slotKeys} with a table of {@code size} slots, unless two keys share a slot. */
+        private void slotTable(int size) {
+            byte[][] keys = new byte[size][];
+            Node[] nodes = new Node[size];
+            for (int k = 0; k < childKeys.length; k++) {
+                byte[] key = childKeys[k];
+                int at = key.length == 0 ? 0 : slot(key, 0, key.length, size - 1);
+                if (keys[at] != null) {
+                    return;
+                }
+                keys[at] = key;
+                nodes[at] = childNodes[k];
+            }
+            slotKeys = keys;
+            slotNodes = nodes;
+        }
+
+        /** The slot of the key {@code b[from, to)} (not empty) in a table of {@code mask + 1} slots. */
+        private static int slot(byte[] b, int from, int to, int mask) {
+            int h = (to - from) * 0x9E3779B1 + b[from] * 31 + b[to - 1];
+            return (h ^ (h >>> 15)) & mask;
         }
 
         private void collect(List<AuditField> ids) {
@@ -94,6 +128,12 @@ final class FieldTrie {
                 return null;
             }
             int len = to - from;
+            byte[][] slots = slotKeys;
+            if (slots != null) {
+                int at = len == 0 ? 0 : slot(b, from, to, slots.length - 1);
+                byte[] key = slots[at];
+                return key != null && key.length == len && sameBytes(key, b, from, len) ? slotNodes[at] : null;
+            }
             for (int k = 0; k < keys.length; k++) {
                 byte[] key = keys[k];
                 if (key.length == len && sameBytes(key, b, from, len)) {
