@@ -161,6 +161,37 @@ class ByteRecordWalkerTest {
     }
 
     @Test
+    void skippedValuesOfEveryKindAreCheckedWithoutDecliningTheRecord() {
+        String base = "{\"event\":{\"ingested\":\"2025-03-04T06:22:21.204Z\"},\"user\":{\"name\":\"alice\"}";
+        List<String> skipped = List.of(
+                "{}", "[]", "{ }", "[ ]", "\"\"", "null", "true", "false", "0", "-12.5e+3",
+                "{\"a\":{\"b\":[1,{\"c\":null},[true,false]],\"d\":\"x\"},\"e\":[]}",
+                " [ { \"k\" : \"v\" } , [ ] , { } ] ",
+                "{\"esc\\u0061ped key\":\"v\"}");
+        for (String value : skipped) {
+            byte[] r = (base + ",\"skipped\":" + value + "}").getBytes(StandardCharsets.UTF_8);
+            assertThat(takesFastPath(r)).as("fast path with a skipped %s", value).isTrue();
+            assertSameParse(r);
+        }
+        for (String broken : List.of("{\"a\"}", "{\"a\":}", "[1,]", "{,}", "[1 2]", "{\"a\":1,}", "[}", "{]")) {
+            byte[] r = (base + ",\"skipped\":" + broken + "}").getBytes(StandardCharsets.UTF_8);
+            assertThat(takesFastPath(r)).as("declined with a skipped %s", broken).isFalse();
+            assertSameParse(r);
+        }
+    }
+
+    @Test
+    void aSkippedValueMayNestUpToTheDepthBound() {
+        // The record's object is depth 1, so 199 arrays inside it reach the bound of 200.
+        byte[] deepest = ("{\"a\":" + "[".repeat(199) + "]".repeat(199) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] deeper = ("{\"a\":" + "[".repeat(200) + "]".repeat(200) + "}").getBytes(StandardCharsets.UTF_8);
+        assertThat(takesFastPath(deepest)).isTrue();
+        assertThat(takesFastPath(deeper)).isFalse();
+        assertSameParse(deepest);
+        assertSameParse(deeper);
+    }
+
+    @Test
     void aRecordInsideALargerBufferIsReadWithinItsBounds() {
         byte[] record = "{\"user\":{\"name\":\"alice\"},\"event\":{\"ingested\":\"2025-03-04T06:22:21.204Z\"}}"
                 .getBytes(StandardCharsets.UTF_8);
